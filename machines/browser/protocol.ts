@@ -1,0 +1,26 @@
+/**
+ * Messages between the lab page and the simulation worker. The worker owns PGlite and the
+ * kernel; the page only sends scenarios and renders what comes back.
+ */
+import type { FaultSite, RunResult, Scenario } from '../kernel/types';
+
+export type PageToWorker =
+  | { type: 'run'; requestId: number; scenario: Scenario };
+
+export type BootPhase = 'loading' | 'starting-postgres' | 'ready';
+
+export type WorkerToPage =
+  | { type: 'progress'; phase: BootPhase; message: string; fraction: number }
+  | { type: 'ready'; bootMs: number }
+  | { type: 'fatal'; message: string }
+  | {
+      type: 'result';
+      requestId: number;
+      /** The whole run, to quiescence, with a snapshot after every step. */
+      result: RunResult;
+      /** Every point where a fault could be armed in this run. */
+      sites: FaultSite[];
+      /** Wall-clock milliseconds the worker spent on the run (measured in the browser). */
+      elapsedMs: number;
+    }
+  | { type: 'error'; requestId: number; message: string };

@@ -1,0 +1,162 @@
+/**
+ * The shapes every view, test and export shares. A run is a list of steps; each step adds trace
+ * entries (the arrows of the sequence diagram) and, when asked, a snapshot of what the tables and
+ * topics hold right after it. All of it is plain JSON, so the same run can cross a Web Worker
+ * boundary, be printed by the command line, or be compared byte for byte in a test.
+ */
+import type { AnomalyId, FaultKind, PatternId } from './vocabulary';
+
+/** Where a fault strikes: `<actor>.<operation>:<occurrence>`, e.g. `relay.mark:1`. */
+export type FaultPoint = string;
+
+export interface ArmedFault {
+  kind: FaultKind;
+  at: FaultPoint;
+}
+
+/** Everything needed to reproduce a run exactly. */
+export interface Scenario {
+  pattern: PatternId;
+  variant: string;
+  seed: number;
+  faults: ArmedFault[];
+  idempotentConsumer: boolean;
+  /** Virtual arrival time (ms) of each order the client places. */
+  orders: number[];
+}
+
+export type ParticipantKind = 'client' | 'service' | 'database' | 'relay' | 'broker' | 'consumer';
+
+export interface Participant {
+  id: string;
+  label: string;
+  kind: ParticipantKind;
+  /** Process participants run a statechart and can crash; the database and broker are passive. */
+  process: boolean;
+}
+
+export type TraceKind =
+  | 'request'
+  | 'sql'
+  | 'publish'
+  | 'fetch'
+  | 'offset-commit'
+  | 'reply'
+  | 'error'
+  | 'crash'
+  | 'restart';
+
+/** One arrow of the sequence diagram (or one mark on a lifeline when `from === to`). */
+export interface TraceEntry {
+  /** Position in the trace, 0-based. */
+  seq: number;
+  /** The step (1-based) that produced this entry. */
+  step: number;
+  /** Virtual time in simulated milliseconds. */
+  t: number;
+  from: string;
+  to: string;
+  kind: TraceKind;
+  label: string;
+  /** The statements sent to Postgres, in order, as executed. */
+  sql?: string[];
+  ok: boolean;
+  /** Set when an armed fault struck at this entry. */
+  fault?: ArmedFault;
+}
+
+/** A step: one operation of one process participant. */
+export interface StepRecord {
+  index: number;
+  t: number;
+  actor: string;
+  operation: string;
+  point: FaultPoint;
+  /** Fault kinds that could be armed at this point. */
+  faultKinds: FaultKind[];
+  caption: string;
+  /** The fault that struck at this step, if any. */
+  struck?: ArmedFault;
+  /** Trace entries this step produced (their `seq`). */
+  entries: number[];
+  /** State of each process participant's statechart after the step. */
+  states: Record<string, string>;
+}
+
+export type TableRow = Record<string, string | number | boolean | null>;
+
+export interface TableSnapshot {
+  name: string;
+  columns: string[];
+  rows: TableRow[];
+}
+
+export interface TopicMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string;
+  eventId: string;
+  eventType: string;
+  orderId: number;
+  /** How many times a consumer fetched this message. */
+  deliveries: number;
+}
+
+export interface TopicSnapshot {
+  topic: string;
+  partitions: number;
+  messages: TopicMessage[];
+  /** Committed offset of the consumer group per partition (next offset to read). */
+  committed: Record<number, number>;
+}
+
+export interface WorldSnapshot {
+  step: number;
+  t: number;
+  tables: TableSnapshot[];
+  topics: TopicSnapshot[];
+  states: Record<string, string>;
+  /** Participants that are down right now (crashed, unavailable). */
+  down: string[];
+}
+
+export interface Evidence {
+  /** e.g. `order 2`, `orders/p1@3`, `shipment 4` */
+  ref: string;
+  detail: string;
+}
+
+export interface Anomaly {
+  id: AnomalyId;
+  /** Which order (or key) it concerns. */
+  subject: string;
+  evidence: Evidence[];
+  why: string;
+}
+
+export interface Outcome {
+  anomalies: Anomaly[];
+  /** True when no anomaly was found. */
+  consistent: boolean;
+  /** False when the run stopped at its step limit before everything settled. */
+  settled: boolean;
+  summary: string;
+}
+
+export interface RunResult {
+  scenario: Scenario;
+  participants: Participant[];
+  steps: StepRecord[];
+  trace: TraceEntry[];
+  /** Present when the run was asked to capture snapshots: index 0 is before step 1. */
+  snapshots?: WorldSnapshot[];
+  outcome: Outcome;
+}
+
+/** Where each kind of fault can strike in a run, as found by a fault-free run. */
+export interface FaultSite {
+  point: FaultPoint;
+  kinds: FaultKind[];
+  caption: string;
+}

@@ -1,0 +1,112 @@
+/**
+ * The lab's stable vocabulary. URLs, the command line, tests and exports use these ids, so an id
+ * once published never changes meaning.
+ */
+
+export const PATTERN_IDS = [
+  'naive-db-first',
+  'naive-broker-first',
+  'retry-in-catch',
+  'two-phase-commit',
+  'after-commit-listener',
+  'outbox-polling',
+  'outbox-cdc',
+  'cdc-table',
+  'listen-to-yourself',
+  'event-sourcing',
+  'persistent-subscription',
+  'cache-set',
+  'cache-delete',
+] as const;
+export type PatternId = (typeof PATTERN_IDS)[number];
+
+export const ANOMALY_IDS = [
+  'lost-event',
+  'phantom-event',
+  'duplicate-delivery',
+  'duplicate-effect',
+  'stale-cache',
+  'blocked',
+  'out-of-order',
+] as const;
+export type AnomalyId = (typeof ANOMALY_IDS)[number];
+
+/**
+ * Fault kinds. Each strikes at a point of the run (see {@link FaultPoint}); which kinds can strike
+ * at a point depends on what the step there does (a publish, a commit, any process step).
+ */
+export const FAULT_KINDS = [
+  'crash',
+  'broker-unavailable',
+  'publish-timeout-stored',
+  'publish-timeout-lost',
+  'commit-unknown',
+  'db-write-fails',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const FAULT_DESCRIPTIONS: Record<FaultKind, { label: string; summary: string }> = {
+  crash: {
+    label: 'Process crash',
+    summary: 'The process dies just before this step and restarts a moment later with an empty memory.',
+  },
+  'broker-unavailable': {
+    label: 'Broker unavailable',
+    summary: 'The broker refuses the publish: nothing is stored and the caller gets an error.',
+  },
+  'publish-timeout-stored': {
+    label: 'Timeout after storing',
+    summary: 'The broker stores the message but the acknowledgement is lost: the caller sees a timeout.',
+  },
+  'publish-timeout-lost': {
+    label: 'Timeout before storing',
+    summary: 'The request never reaches the log: nothing is stored and the caller sees a timeout.',
+  },
+  'commit-unknown': {
+    label: 'Commit outcome unknown',
+    summary: 'The transaction commits, but the connection drops before the caller hears so: it sees an error.',
+  },
+  'db-write-fails': {
+    label: 'Write violates a constraint',
+    summary: 'The order breaks a CHECK constraint, so Postgres rejects the insert and rolls back.',
+  },
+};
+
+export const ANOMALY_DESCRIPTIONS: Record<AnomalyId, { label: string; summary: string }> = {
+  'lost-event': {
+    label: 'Lost event',
+    summary: 'A change committed to the source of truth never reached downstream.',
+  },
+  'phantom-event': {
+    label: 'Phantom event',
+    summary: 'Downstream saw an event for something the source of truth does not have.',
+  },
+  'duplicate-delivery': {
+    label: 'Duplicate delivery',
+    summary: 'The same event reached the consumer more than once.',
+  },
+  'duplicate-effect': {
+    label: 'Duplicate effect',
+    summary: 'The consumer applied the same event more than once.',
+  },
+  'stale-cache': {
+    label: 'Stale cache',
+    summary: 'The cache serves a value the database no longer holds.',
+  },
+  blocked: {
+    label: 'Blocked',
+    summary: 'A participant holds locks, waiting for a decision that does not come.',
+  },
+  'out-of-order': {
+    label: 'Out of order',
+    summary: 'Events for one key were applied in another order than they happened.',
+  },
+};
+
+export function isPatternId(value: string): value is PatternId {
+  return (PATTERN_IDS as readonly string[]).includes(value);
+}
+
+export function isFaultKind(value: string): value is FaultKind {
+  return (FAULT_KINDS as readonly string[]).includes(value);
+}

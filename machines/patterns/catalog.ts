@@ -1,0 +1,51 @@
+/**
+ * The list of patterns the pages show. Plain data only: importing this pulls in neither PGlite nor
+ * the statecharts.
+ */
+import type { PatternInfo } from '../kernel/pattern-info';
+import type { Participant } from '../kernel/types';
+import type { PatternId } from '../kernel/vocabulary';
+
+const client: Participant = { id: 'client', label: 'Client', kind: 'client', process: true };
+const service: Participant = { id: 'service', label: 'Order service', kind: 'service', process: true };
+const postgres: Participant = { id: 'postgres', label: 'Postgres', kind: 'database', process: false };
+const relay: Participant = { id: 'relay', label: 'Outbox relay', kind: 'relay', process: true };
+const broker: Participant = { id: 'broker', label: 'Broker', kind: 'broker', process: false };
+const consumer: Participant = { id: 'consumer', label: 'Shipping consumer', kind: 'consumer', process: true };
+
+export const PATTERN_CATALOG: PatternInfo[] = [
+  {
+    id: 'naive-db-first',
+    title: 'Naive dual write: database first',
+    promise: 'Commit the order, then publish the event, and hope nothing fails in between.',
+    worstAnomaly: 'lost-event',
+    participants: [client, service, postgres, broker, consumer],
+    variants: [{ id: 'default', label: 'Commit, then publish', summary: 'The service commits the order and then publishes OrderPlaced itself.' }],
+    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
+  {
+    id: 'outbox-polling',
+    title: 'Transactional outbox with a polling relay',
+    promise: 'Write the order and its event in one transaction; a relay publishes the event later.',
+    worstAnomaly: 'duplicate-effect',
+    participants: [client, service, postgres, relay, broker, consumer],
+    variants: [
+      {
+        id: 'default',
+        label: 'Poll unpublished rows',
+        summary: 'The relay selects unpublished rows in creation order, publishes each, then marks it published.',
+      },
+    ],
+    tables: ['service.orders', 'service.outbox', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
+];
+
+export function findPattern(id: string): PatternInfo | undefined {
+  return PATTERN_CATALOG.find((p) => p.id === id);
+}
+
+export function patternIds(): PatternId[] {
+  return PATTERN_CATALOG.map((p) => p.id);
+}

@@ -1,0 +1,223 @@
+/**
+ * A Kafka-like broker: topics split into partitions by key, an append-only log per partition,
+ * consumer groups with committed offsets. Its state lives in a statechart whose transitions are
+ * pure, so the whole broker can be snapshotted, replayed and shown as it was after any step.
+ */
+import { assign, setup, transition, initialTransition, type SnapshotFrom } from 'xstate';
+import { hashString } from '../kernel/rng';
+import type { TopicMessage, TopicSnapshot } from '../kernel/types';
+import type { TraceSink } from '../kernel/traced-database';
+
+export const BROKER_PARTICIPANT = 'broker';
+export const DEFAULT_PARTITIONS = 2;
+
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  eventId: string;
+  eventType: string;
+  orderId: number;
+}
+
+export interface StoredMessage extends OutgoingMessage {
+  partition: number;
+  offset: number;
+  storedAt: number;
+}
+
+interface BrokerContext {
+  partitions: Record<string, StoredMessage[][]>;
+  /** group → topic → committed offset per partition (the next offset to read). */
+  committed: Record<string, Record<string, number[]>>;
+  /** `topic/partition/offset` → how many times a consumer fetched it. */
+  deliveries: Record<string, number>;
+}
+
+type BrokerEvent =
+  | { type: 'APPEND'; message: OutgoingMessage; at: number }
+  | { type: 'FETCHED'; refs: string[] }
+  | { type: 'COMMIT_OFFSET'; group: string; topic: string; partition: number; offset: number };
+
+export function messageRef(m: { topic: string; partition: number; offset: number }): string {
+  return `${m.topic}/p${m.partition}@${m.offset}`;
+}
+
+export function partitionFor(key: string, partitions: number = DEFAULT_PARTITIONS): number {
+  return hashString(key) % partitions;
+}
+
+function emptyPartitions(): StoredMessage[][] {
+  return Array.from({ length: DEFAULT_PARTITIONS }, () => []);
+}
+
+export const brokerMachine = setup({
+  types: { context: {} as BrokerContext, events: {} as BrokerEvent },
+}).createMachine({
+  id: 'broker',
+  context: { partitions: {}, committed: {}, deliveries: {} },
+  initial: 'up',
+  states: {
+    up: {
+      on: {
+        APPEND: {
+          actions: assign({
+            partitions: ({ context, event }) => {
+              const topic = context.partitions[event.message.topic] ?? emptyPartitions();
+              const partition = partitionFor(event.message.key, topic.length);
+              const log = topic[partition] ?? [];
+              const stored: StoredMessage = { ...event.message, partition, offset: log.length, storedAt: event.at };
+              const nextTopic = topic.map((p, i) => (i === partition ? [...p, stored] : p));
+              return { ...context.partitions, [event.message.topic]: nextTopic };
+            },
+          }),
+        },
+        FETCHED: {
+          actions: assign({
+            deliveries: ({ context, event }) => {
+              const next = { ...context.deliveries };
+              for (const ref of event.refs) next[ref] = (next[ref] ?? 0) + 1;
+              return next;
+            },
+          }),
+        },
+        COMMIT_OFFSET: {
+          actions: assign({
+            committed: ({ context, event }) => {
+              const group = context.committed[event.group] ?? {};
+              const offsets = [...(group[event.topic] ?? Array.from({ length: DEFAULT_PARTITIONS }, () => 0))];
+              offsets[event.partition] = event.offset;
+              return { ...context.committed, [event.group]: { ...group, [event.topic]: offsets } };
+            },
+          }),
+        },
+      },
+    },
+  },
+});
+
+export type BrokerSnapshot = SnapshotFrom<typeof brokerMachine>;
+
+/** The calls a participant makes on the broker during one operation. */
+export interface BrokerPort {
+  publish(message: OutgoingMessage): PublishOutcome;
+  /** Reads from each partition's position on; counts each message as delivered. */
+  fetch(group: string, topic: string, positions: number[], max: number): StoredMessage[];
+  commitOffset(group: string, topic: string, partition: number, offset: number): void;
+  committedOffsets(group: string, topic: string): number[];
+}
+
+export type PublishOutcome =
+  | { ok: true; stored: StoredMessage }
+  /** `stored` says whether the log really holds it, whatever the caller was told. */
+  | { ok: false; stored: StoredMessage | null; error: string };
+
+/** Owns the broker's snapshot across a run and hands out ports bound to one operation. */
+export class Broker {
+  #snapshot: BrokerSnapshot = initialTransition(brokerMachine)[0];
+
+  #send(event: BrokerEvent): void {
+    this.#snapshot = transition(brokerMachine, this.#snapshot, event)[0];
+  }
+
+  get context(): BrokerContext {
+    return this.#snapshot.context;
+  }
+
+  topicNames(): string[] {
+    return Object.keys(this.context.partitions).sort();
+  }
+
+  /** Every message in every topic, in topic, partition, offset order. */
+  messages(): TopicMessage[] {
+    const all: TopicMessage[] = [];
+    for (const topic of this.topicNames()) {
+      for (const log of this.context.partitions[topic] ?? []) {
+        for (const m of log) {
+          all.push({
+            topic: m.topic,
+            partition: m.partition,
+            offset: m.offset,
+            key: m.key,
+            eventId: m.eventId,
+            eventType: m.eventType,
+            orderId: m.orderId,
+            deliveries: this.context.deliveries[messageRef(m)] ?? 0,
+          });
+        }
+      }
+    }
+    return all;
+  }
+
+  snapshotTopics(group: string): TopicSnapshot[] {
+    const messages = this.messages();
+    return this.topicNames().map((topic) => {
+      const partitions = this.context.partitions[topic]?.length ?? DEFAULT_PARTITIONS;
+      const offsets = this.context.committed[group]?.[topic] ?? Array.from({ length: partitions }, () => 0);
+      return {
+        topic,
+        partitions,
+        messages: messages.filter((m) => m.topic === topic),
+        committed: Object.fromEntries(offsets.map((o, p) => [p, o])),
+      };
+    });
+  }
+
+  port(sink: TraceSink, now: number): BrokerPort {
+    const emit = sink.emit;
+    return {
+      publish: (message) => {
+        const fault = sink.fault?.kind;
+        const label = `publish ${message.eventType} (order ${message.orderId}) → ${message.topic}`;
+        if (fault === 'broker-unavailable' || fault === 'publish-timeout-lost') {
+          sink.strike();
+          emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: false, fault: sink.fault! });
+          const error = fault === 'broker-unavailable' ? 'broker unavailable' : 'request timed out';
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: sink.fault! });
+          return { ok: false, stored: null, error };
+        }
+        this.#send({ type: 'APPEND', message, at: now });
+        sink.markMutation();
+        const log = this.context.partitions[message.topic]!;
+        const stored = log[partitionFor(message.key, log.length)]!.at(-1)!;
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: true });
+        if (fault === 'publish-timeout-stored') {
+          sink.strike();
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: `ack lost: timed out (stored at ${messageRef(stored)})`, ok: false, fault: sink.fault! });
+          return { ok: false, stored, error: 'request timed out' };
+        }
+        emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: `ack ${messageRef(stored)}`, ok: true });
+        return { ok: true, stored };
+      },
+
+      fetch: (group, topic, positions, max) => {
+        const logs = this.context.partitions[topic] ?? emptyPartitions();
+        const batch: StoredMessage[] = [];
+        logs.forEach((log, p) => {
+          for (const m of log.slice(positions[p] ?? 0)) if (batch.length < max) batch.push(m);
+        });
+        this.#send({ type: 'FETCHED', refs: batch.map(messageRef) });
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'fetch', label: `fetch ${topic} for ${group} from ${positions.map((o, p) => `p${p}@${o}`).join(', ')}`, ok: true });
+        emit({
+          from: BROKER_PARTICIPANT,
+          to: sink.actor,
+          kind: 'reply',
+          label: batch.length === 0 ? 'no new messages' : `${batch.map((m) => `${m.eventType} (order ${m.orderId}) ${messageRef(m)}`).join(', ')}`,
+          ok: true,
+        });
+        return batch;
+      },
+
+      commitOffset: (group, topic, partition, offset) => {
+        this.#send({ type: 'COMMIT_OFFSET', group, topic, partition, offset });
+        sink.markMutation();
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'offset-commit', label: `commit offset ${topic}/p${partition} = ${offset}`, ok: true });
+      },
+
+      committedOffsets: (group, topic) => {
+        const partitions = this.context.partitions[topic]?.length ?? DEFAULT_PARTITIONS;
+        return this.context.committed[group]?.[topic] ?? Array.from({ length: partitions }, () => 0);
+      },
+    };
+  }
+}

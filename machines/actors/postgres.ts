@@ -1,0 +1,79 @@
+/**
+ * The Postgres participant: one real PGlite instance holding two schemas, `service` (the order
+ * service's own database) and `consumer` (the shipping consumer's database). Between runs it is
+ * put back to empty cheaply: tables are truncated when the layout is unchanged, and the schemas
+ * are dropped and recreated only when a different pattern needs different tables.
+ */
+import type { SqlRunner } from '../kernel/traced-database';
+import { normaliseRow } from '../kernel/traced-database';
+import type { TableSnapshot } from '../kernel/types';
+
+export const SCHEMAS = ['service', 'consumer'] as const;
+
+export const ORDERS_TABLE = `CREATE TABLE service.orders (
+  id integer PRIMARY KEY,
+  customer text NOT NULL,
+  amount_cents integer NOT NULL CHECK (amount_cents > 0),
+  created_at timestamptz NOT NULL
+)`;
+
+export const OUTBOX_TABLE = `CREATE TABLE service.outbox (
+  id serial PRIMARY KEY,
+  event_id text NOT NULL UNIQUE,
+  aggregate_type text NOT NULL,
+  aggregate_id text NOT NULL,
+  event_type text NOT NULL,
+  payload text NOT NULL,
+  created_at timestamptz NOT NULL,
+  published boolean NOT NULL DEFAULT false,
+  published_at timestamptz
+)`;
+
+// Without this index the relay's poll scans the whole outbox as it grows.
+export const OUTBOX_PENDING_INDEX = 'CREATE INDEX outbox_pending ON service.outbox (published, created_at)';
+
+/** The consumer's tables. Shipments deliberately has no unique key: a repeat shows as a second row. */
+export const CONSUMER_TABLES = [
+  `CREATE TABLE consumer.shipments (
+    id serial PRIMARY KEY,
+    order_id integer NOT NULL,
+    event_id text NOT NULL,
+    created_at timestamptz NOT NULL
+  )`,
+  `CREATE TABLE consumer.processed_events (
+    event_id text PRIMARY KEY,
+    processed_at timestamptz NOT NULL
+  )`,
+];
+
+export class LabDatabase {
+  #layout: string | null = null;
+
+  constructor(readonly runner: SqlRunner) {}
+
+  /** Empties every table of the layout, creating the layout first if it is not the current one. */
+  async reset(schema: string[], tables: string[]): Promise<void> {
+    const layout = schema.join(';\n');
+    if (layout === this.#layout) {
+      await this.runner.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
+      return;
+    }
+    const drops = SCHEMAS.map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    const creates = SCHEMAS.map((s) => `CREATE SCHEMA ${s}`);
+    await this.runner.exec([...drops, ...creates, ...schema].join(';\n'));
+    this.#layout = layout;
+  }
+
+  /** Reads a whole table for the live views; `table` comes from the pattern catalogue, never from input. */
+  async snapshotTable(table: string): Promise<TableSnapshot> {
+    const result = (await this.runner.query(`SELECT * FROM ${table} ORDER BY 1`)) as {
+      rows: Record<string, unknown>[];
+      fields?: { name: string }[];
+    };
+    return {
+      name: table,
+      columns: result.fields?.map((f) => f.name) ?? Object.keys(result.rows[0] ?? {}),
+      rows: result.rows.map(normaliseRow),
+    };
+  }
+}

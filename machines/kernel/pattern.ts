@@ -1,0 +1,88 @@
+/**
+ * How a pattern is put together: the process participants, each a statechart whose states name
+ * the operation they perform, and the operations themselves, which do the real work (SQL on
+ * Postgres, calls to the broker) and answer with the event that moves the statechart on.
+ */
+import type { AnyStateMachine, EventObject } from 'xstate';
+import type { PatternInfo } from './pattern-info';
+import type { ArmedFault, Scenario, TraceEntry } from './types';
+import type { FaultKind } from './vocabulary';
+import type { TracedDatabase } from './traced-database';
+import type { BrokerPort } from '../actors/broker';
+
+export type KernelEvent = EventObject & Record<string, unknown>;
+
+/** Simulated delays, in milliseconds, that statechart states refer to by name. */
+export interface Timing {
+  relayPollMs: number;
+  consumerPollMs: number;
+  restartMs: number;
+}
+
+export const DEFAULT_TIMING: Timing = { relayPollMs: 500, consumerPollMs: 100, restartMs: 300 };
+
+/**
+ * What a statechart state may carry in `meta`: the operation the participant performs while in
+ * it, and how long it waits after entering before doing so.
+ */
+export interface StateMeta {
+  op?: string;
+  /** Wait this long after entering the state before the operation runs. */
+  delay?: keyof Timing;
+  /** Run the operation no earlier than this virtual time (read from the context). */
+  notBefore?: (context: never) => number;
+}
+
+export interface OperationContext<TContext> {
+  readonly actor: string;
+  readonly now: number;
+  readonly context: TContext;
+  readonly scenario: Scenario;
+  /** The fault armed at this point, other than a crash (which the kernel handles itself). */
+  readonly fault: ArmedFault | undefined;
+  readonly db: TracedDatabase;
+  readonly broker: BrokerPort;
+  /** Postgres `timestamptz` text for the current virtual time. */
+  timestamp(): string;
+  /** Readable ids, numbered per prefix within the run: `evt-1`, `evt-2`… */
+  nextId(prefix: string): string;
+  emit(entry: Omit<TraceEntry, 'seq' | 'step' | 't'>): void;
+  /** Delivers an event to another process participant (dropped if it is down). */
+  send(to: string, event: KernelEvent): void;
+  /** Records that the armed fault took effect here. */
+  strike(): void;
+}
+
+export interface OperationResult {
+  event: KernelEvent;
+  /** The narration of the step, present tense, under 15 words. */
+  caption: string;
+}
+
+export interface Operation<TContext = never> {
+  /** Fault kinds other than `crash` that can strike this operation. */
+  faults: readonly FaultKind[];
+  /** Whether the participant can be crashed just before this operation. */
+  crashable: boolean;
+  latencyMs: number;
+  /** What the participant is about to do, as a phrase: "publishing OrderPlaced for order 1". */
+  intent(context: TContext): string;
+  run(ctx: OperationContext<TContext>): Promise<OperationResult>;
+}
+
+export interface ProcessSpec {
+  id: string;
+  machine: AnyStateMachine;
+  /** Input for the statechart's initial context, if it takes any. */
+  input?: unknown;
+  // Operations are typed per machine in their own files; the kernel only passes contexts through.
+  operations: Record<string, Operation<any>>;
+}
+
+export interface PatternDefinition {
+  info: PatternInfo;
+  /** Statements that create this pattern's schemas and tables from nothing. */
+  schema(variant: string): string[];
+  processes(scenario: Scenario): ProcessSpec[];
+  timing?: Partial<Timing>;
+}

@@ -1,0 +1,271 @@
+/**
+ * The scheduler. It holds one statechart snapshot per process participant and, step by step,
+ * picks whoever is due next in virtual time, runs that participant's operation for real (SQL on
+ * PGlite, calls on the broker), and feeds the answer back into its statechart through XState's
+ * pure `transition`. Ties in time are broken by the seeded RNG, and operation latencies carry a
+ * seeded jitter, so a seed picks one interleaving and always the same one.
+ */
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { Broker } from '../actors/broker';
+import { clientProcess } from '../actors/client';
+import { CONSUMER_GROUP } from '../actors/consumer';
+import { LabDatabase } from '../actors/postgres';
+import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from '../actors/process';
+import { checkOutcome } from './checker';
+import { VirtualClock } from './clock';
+import { faultPoint } from './fault-point';
+import { DEFAULT_TIMING, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type ProcessSpec, type StateMeta, type Timing } from './pattern';
+import { deriveRng, type Rng } from './rng';
+import { createTracedDatabase, type TraceSink } from './traced-database';
+import type { ArmedFault, RunResult, Scenario, StepRecord, TraceEntry, WorldSnapshot } from './types';
+import type { FaultKind } from './vocabulary';
+
+export const DEFAULT_MAX_STEPS = 400;
+
+export interface RunOptions {
+  /** Keep a snapshot of tables, topics and states after every step (the lab page wants them). */
+  captureSnapshots?: boolean;
+  maxSteps?: number;
+  /** Stop after this many steps even if the run has not settled (replaying a prefix). */
+  stopAfterStep?: number;
+  timing?: Partial<Timing>;
+}
+
+interface LiveProcess {
+  spec: ProcessSpec;
+  label: string;
+  snapshot: AnyMachineSnapshot;
+  /** Virtual time of its next operation; Infinity while it waits for an event. */
+  wakeAt: number;
+  /** The step at which it last found nothing to do, or -1 while it has work. */
+  settledAtStep: number;
+}
+
+function stateName(snapshot: AnyMachineSnapshot): string {
+  return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+}
+
+function currentMeta(snapshot: AnyMachineSnapshot): StateMeta {
+  return Object.assign({}, ...Object.values(snapshot.getMeta() as Record<string, StateMeta>));
+}
+
+export class Simulation {
+  readonly clock = new VirtualClock();
+  readonly broker = new Broker();
+  readonly trace: TraceEntry[] = [];
+  readonly steps: StepRecord[] = [];
+  readonly snapshots: WorldSnapshot[] = [];
+
+  readonly #db: LabDatabase;
+  readonly #pattern: PatternDefinition;
+  readonly #scenario: Scenario;
+  readonly #options: RunOptions;
+  readonly #timing: Timing;
+  readonly #schedule: Rng;
+  readonly #jitter: Rng;
+  readonly #processes: LiveProcess[];
+  readonly #occurrences = new Map<string, number>();
+  readonly #ids = new Map<string, number>();
+  #lastMutationStep = 0;
+
+  constructor(db: LabDatabase, pattern: PatternDefinition, scenario: Scenario, options: RunOptions = {}) {
+    this.#db = db;
+    this.#pattern = pattern;
+    this.#scenario = scenario;
+    this.#options = options;
+    this.#timing = { ...DEFAULT_TIMING, ...pattern.timing, ...options.timing };
+    this.#schedule = deriveRng(scenario.seed, 'schedule');
+    this.#jitter = deriveRng(scenario.seed, 'latency');
+    const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
+    const specs = [clientProcess(scenario.orders), ...pattern.processes(scenario)];
+    this.#processes = specs.map((spec) => {
+      const snapshot = initialTransition(spec.machine, spec.input as never)[0] as AnyMachineSnapshot;
+      const live: LiveProcess = { spec, label: labels.get(spec.id) ?? spec.id, snapshot, wakeAt: Infinity, settledAtStep: 0 };
+      this.#scheduleNext(live, 0);
+      return live;
+    });
+  }
+
+  /** Resets the database, runs every step until the system settles, and checks the outcome. */
+  async run(): Promise<RunResult> {
+    const variant = this.#scenario.variant;
+    await this.#db.reset(this.#pattern.schema(variant), this.#pattern.info.tables);
+    if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
+    const maxSteps = this.#options.maxSteps ?? DEFAULT_MAX_STEPS;
+    let settled = false;
+    while (this.steps.length < maxSteps) {
+      if (this.#options.stopAfterStep !== undefined && this.steps.length >= this.#options.stopAfterStep) break;
+      if (this.#allSettled()) {
+        settled = true;
+        break;
+      }
+      const next = this.#pickNext();
+      if (!next) break;
+      await this.#step(next);
+    }
+    if (!settled) settled = this.#allSettled();
+    const outcome = await checkOutcome({
+      runner: this.#db.runner,
+      broker: this.broker,
+      steps: this.steps,
+      settled,
+    });
+    return {
+      scenario: this.#scenario,
+      participants: this.#pattern.info.participants,
+      steps: this.steps,
+      trace: this.trace,
+      ...(this.#options.captureSnapshots ? { snapshots: this.snapshots } : {}),
+      outcome,
+    };
+  }
+
+  #allSettled(): boolean {
+    return this.#processes.every((p) => {
+      if (p.snapshot.hasTag('idle') && p.wakeAt === Infinity) return true;
+      return p.snapshot.hasTag('polled-empty') && p.settledAtStep > this.#lastMutationStep;
+    });
+  }
+
+  #pickNext(): LiveProcess | undefined {
+    const due = this.#processes.filter((p) => p.wakeAt !== Infinity);
+    if (due.length === 0) return undefined;
+    const earliest = Math.min(...due.map((p) => p.wakeAt));
+    const tied = due.filter((p) => p.wakeAt === earliest);
+    return tied.length === 1 ? tied[0] : this.#schedule.pick(tied);
+  }
+
+  #latency(op: Operation<unknown>): number {
+    // ±30 % around the nominal latency, whole milliseconds so traces stay integer.
+    return Math.max(1, Math.round(op.latencyMs * (0.7 + 0.6 * this.#jitter.next())));
+  }
+
+  #scheduleNext(process: LiveProcess, from: number): void {
+    const meta = currentMeta(process.snapshot);
+    if (!meta.op) {
+      process.wakeAt = Infinity;
+      return;
+    }
+    let at = from + (meta.delay ? this.#timing[meta.delay] : 0);
+    if (meta.notBefore) at = Math.max(at, meta.notBefore(process.snapshot.context as never));
+    process.wakeAt = at;
+  }
+
+  #armedAt(point: string): ArmedFault[] {
+    return this.#scenario.faults.filter((f) => f.at === point);
+  }
+
+  async #step(process: LiveProcess): Promise<void> {
+    this.clock.advanceTo(process.wakeAt);
+    const now = this.clock.now;
+    const index = this.steps.length + 1;
+    const opName = currentMeta(process.snapshot).op!;
+    const op = process.spec.operations[opName];
+    if (!op) throw new Error(`${process.spec.id} has no operation "${opName}"`);
+    const key = `${process.spec.id}.${opName}`;
+    const occurrence = (this.#occurrences.get(key) ?? 0) + 1;
+    this.#occurrences.set(key, occurrence);
+    const point = faultPoint(process.spec.id, opName, occurrence);
+    const faultKinds: FaultKind[] = [...(op.crashable ? (['crash'] as const) : []), ...op.faults];
+    const armed = this.#armedAt(point);
+    const firstEntry = this.trace.length;
+    const latency = this.#latency(op);
+
+    const emit = (entry: Omit<TraceEntry, 'seq' | 'step' | 't'>) => {
+      this.trace.push({ seq: this.trace.length, step: index, t: now, ...entry });
+    };
+
+    let struck: ArmedFault | undefined;
+    let event: KernelEvent;
+    let caption: string;
+    const crash = op.crashable ? armed.find((f) => f.kind === 'crash') : undefined;
+    if (crash) {
+      struck = crash;
+      emit({ from: process.spec.id, to: process.spec.id, kind: 'crash', label: `crash before ${op.intent(process.snapshot.context as never)}`, ok: false, fault: crash });
+      event = CRASH_EVENT;
+      caption = `The ${lowerFirst(process.label)} crashes before ${op.intent(process.snapshot.context as never)}.`;
+    } else {
+      const fault = armed.find((f) => op.faults.includes(f.kind));
+      const sink: TraceSink = {
+        actor: process.spec.id,
+        fault,
+        emit,
+        strike: () => {
+          struck = fault;
+        },
+        markMutation: () => {
+          this.#lastMutationStep = index;
+        },
+      };
+      const ctx: OperationContext<unknown> = {
+        actor: process.spec.id,
+        now,
+        context: process.snapshot.context,
+        scenario: this.#scenario,
+        fault,
+        db: createTracedDatabase(this.#db.runner, sink),
+        broker: this.broker.port(sink, now),
+        timestamp: () => this.clock.timestamp(),
+        nextId: (prefix) => {
+          const n = (this.#ids.get(prefix) ?? 0) + 1;
+          this.#ids.set(prefix, n);
+          return `${prefix}-${n}`;
+        },
+        emit,
+        send: (to, sent) => this.#deliver(process.spec.id, to, sent, now + latency, emit),
+        strike: sink.strike,
+      };
+      ({ event, caption } = await op.run(ctx));
+    }
+
+    process.snapshot = transition(process.spec.machine, process.snapshot, event)[0] as AnyMachineSnapshot;
+    process.settledAtStep = process.snapshot.hasTag('polled-empty') ? index : -1;
+    this.#scheduleNext(process, now + latency);
+
+    this.steps.push({
+      index,
+      t: now,
+      actor: process.spec.id,
+      operation: opName,
+      point,
+      faultKinds,
+      caption,
+      ...(struck ? { struck } : {}),
+      entries: Array.from({ length: this.trace.length - firstEntry }, (_, i) => firstEntry + i),
+      states: this.#states(),
+    });
+    if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
+  }
+
+  #deliver(from: string, to: string, event: KernelEvent, arrivesAt: number, emit: (e: Omit<TraceEntry, 'seq' | 'step' | 't'>) => void): void {
+    const target = this.#processes.find((p) => p.spec.id === to);
+    if (!target) throw new Error(`no participant "${to}"`);
+    if (target.snapshot.value === CRASHED_STATE) {
+      emit({ from: to, to: from, kind: 'error', label: 'connection refused: process is down', ok: false });
+      return;
+    }
+    const before = stateName(target.snapshot);
+    target.snapshot = transition(target.spec.machine, target.snapshot, event)[0] as AnyMachineSnapshot;
+    if (stateName(target.snapshot) !== before) {
+      target.settledAtStep = -1;
+      this.#scheduleNext(target, arrivesAt);
+    }
+  }
+
+  #states(): Record<string, string> {
+    return Object.fromEntries(this.#processes.map((p) => [p.spec.id, stateName(p.snapshot)]));
+  }
+
+  async #capture(): Promise<WorldSnapshot> {
+    const tables = [];
+    for (const table of this.#pattern.info.tables) tables.push(await this.#db.snapshotTable(table));
+    return {
+      step: this.steps.length,
+      t: this.clock.now,
+      tables,
+      topics: this.broker.snapshotTopics(CONSUMER_GROUP),
+      states: this.#states(),
+      down: this.#processes.filter((p) => p.snapshot.value === CRASHED_STATE).map((p) => p.spec.id),
+    };
+  }
+}

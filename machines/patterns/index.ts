@@ -1,0 +1,14 @@
+/** Every pattern the simulation can run, by id. */
+import type { PatternDefinition } from '../kernel/pattern';
+import type { PatternId } from '../kernel/vocabulary';
+import { naiveDbFirst } from './naive-db-first';
+import { outboxPolling } from './outbox-polling';
+
+export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
+  'naive-db-first': naiveDbFirst,
+  'outbox-polling': outboxPolling,
+};
+
+export function getPattern(id: string): PatternDefinition | undefined {
+  return (PATTERNS as Record<string, PatternDefinition | undefined>)[id];
+}

@@ -112,8 +112,13 @@ export type PublishOutcome =
   | { ok: false; stored: StoredMessage | null; error: string };
 
 /** Owns the broker's snapshot across a run and hands out ports bound to one operation. */
+export const MESSAGES_AVAILABLE = { type: 'MESSAGES_AVAILABLE' } as const;
+
 export class Broker {
   #snapshot: BrokerSnapshot = initialTransition(brokerMachine)[0];
+
+  /** Called after every append, so consumers waiting on a long poll wake up. */
+  constructor(private readonly onAppend: () => void = () => {}) {}
 
   #send(event: BrokerEvent): void {
     this.#snapshot = transition(brokerMachine, this.#snapshot, event)[0];
@@ -178,6 +183,7 @@ export class Broker {
         }
         this.#send({ type: 'APPEND', message, at: now });
         sink.markMutation();
+        this.onAppend();
         const log = this.context.partitions[message.topic]!;
         const stored = log[partitionFor(message.key, log.length)]!.at(-1)!;
         emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: true });

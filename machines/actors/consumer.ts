@@ -27,6 +27,7 @@ type ConsumerEvent =
   | { type: 'APPLIED' }
   | { type: 'APPLY_FAILED' }
   | { type: 'COMMITTED' }
+  | { type: 'MESSAGES_AVAILABLE' }
   | { type: 'CRASH' }
   | { type: 'RESTARTED' };
 
@@ -50,7 +51,8 @@ export function createConsumerMachine(topic: string) {
     initial: 'waiting',
     states: {
       fetching: { meta: { op: 'fetch' }, on: fetchTransitions },
-      waiting: { tags: ['polled-empty'], meta: { op: 'fetch', delay: 'consumerPollMs' }, on: fetchTransitions },
+      // A long poll, as Kafka consumers do: the fetch stays open until the broker has something.
+      waiting: { tags: ['idle'], on: { MESSAGES_AVAILABLE: 'fetching' } },
       applying: {
         meta: { op: 'apply' },
         on: {
@@ -85,7 +87,9 @@ const fetch: Operation<ConsumerContext> = {
     const batch = ctx.broker.fetch(CONSUMER_GROUP, topic, positions, FETCH_MAX);
     const next = [...positions];
     for (const m of batch) next[m.partition] = Math.max(next[m.partition] ?? 0, m.offset + 1);
-    if (batch.length === 0) return { event: { type: 'EMPTY', positions: next }, caption: 'The consumer polls the broker and finds nothing new.' };
+    if (batch.length === 0) {
+      return { event: { type: 'EMPTY', positions: next }, caption: 'The consumer finds nothing new and waits on a long poll.' };
+    }
     return {
       event: { type: 'BATCH', batch, positions: next },
       caption: `The consumer fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,

@@ -6,7 +6,7 @@
  * seeded jitter, so a seed picks one interleaving and always the same one.
  */
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { Broker } from '../actors/broker';
+import { Broker, MESSAGES_AVAILABLE } from '../actors/broker';
 import { clientProcess } from '../actors/client';
 import { CONSUMER_GROUP } from '../actors/consumer';
 import { LabDatabase } from '../actors/postgres';
@@ -51,7 +51,7 @@ function currentMeta(snapshot: AnyMachineSnapshot): StateMeta {
 
 export class Simulation {
   readonly clock = new VirtualClock();
-  readonly broker = new Broker();
+  readonly broker: Broker;
   readonly trace: TraceEntry[] = [];
   readonly steps: StepRecord[] = [];
   readonly snapshots: WorldSnapshot[] = [];
@@ -67,6 +67,8 @@ export class Simulation {
   readonly #occurrences = new Map<string, number>();
   readonly #ids = new Map<string, number>();
   #lastMutationStep = 0;
+  /** When the operation now running completes, in virtual time. */
+  #completesAt = 0;
 
   constructor(db: LabDatabase, pattern: PatternDefinition, scenario: Scenario, options: RunOptions = {}) {
     this.#db = db;
@@ -76,6 +78,7 @@ export class Simulation {
     this.#timing = { ...DEFAULT_TIMING, ...pattern.timing, ...options.timing };
     this.#schedule = deriveRng(scenario.seed, 'schedule');
     this.#jitter = deriveRng(scenario.seed, 'latency');
+    this.broker = new Broker(() => this.#broadcast(MESSAGES_AVAILABLE));
     const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
     const specs = [clientProcess(scenario.orders), ...pattern.processes(scenario)];
     this.#processes = specs.map((spec) => {
@@ -170,6 +173,7 @@ export class Simulation {
     const armed = this.#armedAt(point);
     const firstEntry = this.trace.length;
     const latency = this.#latency(op);
+    this.#completesAt = now + latency;
 
     const emit = (entry: Omit<TraceEntry, 'seq' | 'step' | 't'>) => {
       this.trace.push({ seq: this.trace.length, step: index, t: now, ...entry });
@@ -249,6 +253,19 @@ export class Simulation {
     if (stateName(target.snapshot) !== before) {
       target.settledAtStep = -1;
       this.#scheduleNext(target, arrivesAt);
+    }
+  }
+
+  /** An event every running process may react to (the broker's long-poll wake-up). */
+  #broadcast(event: KernelEvent): void {
+    for (const process of this.#processes) {
+      if (process.snapshot.value === CRASHED_STATE) continue;
+      const before = stateName(process.snapshot);
+      process.snapshot = transition(process.spec.machine, process.snapshot, event)[0] as AnyMachineSnapshot;
+      if (stateName(process.snapshot) !== before) {
+        process.settledAtStep = -1;
+        this.#scheduleNext(process, this.#completesAt);
+      }
     }
   }
 

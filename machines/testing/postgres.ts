@@ -1,0 +1,25 @@
+/**
+ * One lab Postgres per test file, started once: booting PGlite costs seconds, resetting it between
+ * runs costs milliseconds.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import type { LabDatabase } from '../actors/postgres';
+import { startLabPostgres } from '../runtime/pglite';
+
+export function useLabPostgres(): { readonly db: LabDatabase } {
+  const holder: { db?: LabDatabase; close?: () => Promise<void> } = {};
+  beforeAll(async () => {
+    const { pg, db } = await startLabPostgres();
+    holder.db = db;
+    holder.close = () => pg.close();
+  });
+  afterAll(async () => {
+    await holder.close?.();
+  });
+  return {
+    get db() {
+      if (!holder.db) throw new Error('the lab Postgres is not started yet');
+      return holder.db;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+'use client';
+
+import { useState } from 'react';
+import type { ArmedFault, StepRecord } from '../../machines/kernel/types';
+import type { VariantInfo } from '../../machines/kernel/pattern-info';
+import { ArmedFaults } from './ArmedFaults';
+import { BUTTON, FIELD } from './buttonStyles';
+import { SeedInput } from './SeedInput';
+import { ShortcutHelp } from './ShortcutHelp';
+import { Transport, type Speed } from './Transport';
+
+export interface ControlsProps {
+  step: number;
+  total: number;
+  playing: boolean;
+  speed: Speed;
+  onStep: (step: number) => void;
+  onTogglePlay: () => void;
+  onSpeed: (speed: Speed) => void;
+  onReset: () => void;
+  onAddOrder: () => void;
+  canAddOrder: boolean;
+  orderCount: number;
+  seed: number;
+  onSeed: (seed: number) => void;
+  hasConsumer: boolean;
+  idempotent: boolean;
+  onIdempotent: (on: boolean) => void;
+  variants: VariantInfo[];
+  variant: string;
+  onVariant: (variant: string) => void;
+  faults: ArmedFault[];
+  steps: StepRecord[];
+  onRemoveFault: (fault: ArmedFault) => void;
+  helpOpen: boolean;
+  onHelp: (open: boolean) => void;
+}
+
+/** Every control of the lab. It only reports intentions; the shell turns them into URL changes. */
+export function Controls(props: ControlsProps) {
+  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+
+  async function copyLink() {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied('copied');
+    } catch {
+      setCopied('failed');
+    }
+    window.setTimeout(() => setCopied('idle'), 2000);
+  }
+
+  return (
+    <div className="space-y-3 rounded-lg border border-line bg-surface p-3" data-testid="controls">
+      <Transport
+        step={props.step}
+        total={props.total}
+        playing={props.playing}
+        speed={props.speed}
+        onStep={props.onStep}
+        onTogglePlay={props.onTogglePlay}
+        onSpeed={props.onSpeed}
+        onReset={props.onReset}
+      />
+      <div className="flex flex-wrap items-start gap-x-4 gap-y-2 border-t border-line pt-3">
+        <button
+          type="button"
+          data-testid="add-order"
+          className={BUTTON}
+          onClick={props.onAddOrder}
+          disabled={!props.canAddOrder}
+          title={props.canAddOrder ? 'A new order arrives at the current simulated time' : 'At most 6 orders per run'}
+        >
+          <span aria-hidden="true">＋</span> Add an order
+          <span className="text-sm text-muted">({props.orderCount})</span>
+        </button>
+        <SeedInput seed={props.seed} onSeed={props.onSeed} />
+        {props.hasConsumer && (
+          <label className="flex min-h-10 cursor-pointer items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              role="switch"
+              data-testid="idempotent-switch"
+              className="h-5 w-5 accent-[var(--accent)]"
+              checked={props.idempotent}
+              aria-checked={props.idempotent}
+              onChange={(event) => props.onIdempotent(event.target.checked)}
+            />
+            <span>
+              Idempotent consumer <span className="text-muted">({props.idempotent ? 'on' : 'off'})</span>
+            </span>
+          </label>
+        )}
+        {props.variants.length > 1 && (
+          <label className="flex items-center gap-1.5 text-sm">
+            <span className="text-muted">Variant</span>
+            <select
+              data-testid="variant-select"
+              className={FIELD}
+              value={props.variant}
+              onChange={(event) => props.onVariant(event.target.value)}
+            >
+              {props.variants.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <div className="ml-auto flex items-center gap-2">
+          <button type="button" data-testid="copy-link" className={BUTTON} onClick={copyLink}>
+            <span aria-live="polite">{copied === 'copied' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy link'}</span>
+          </button>
+          <ShortcutHelp open={props.helpOpen} onToggle={props.onHelp} />
+        </div>
+      </div>
+      <ArmedFaults faults={props.faults} steps={props.steps} onRemove={props.onRemoveFault} onGoToStep={props.onStep} />
+    </div>
+  );
+}

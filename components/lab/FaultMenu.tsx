@@ -1,0 +1,118 @@
+'use client';
+
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { ArmedFault, FaultPoint } from '../../machines/kernel/types';
+import { FAULT_DESCRIPTIONS, type FaultKind } from '../../machines/kernel/vocabulary';
+
+/**
+ * A small popover anchored inside the diagram's scroll box. It takes focus when it opens (so a
+ * keyboard user lands on the first choice) and gives it back to the opener on Escape.
+ */
+export function FaultMenu({
+  x,
+  y,
+  maxWidth,
+  label,
+  onClose,
+  children,
+}: {
+  x: number;
+  y: number;
+  maxWidth: number;
+  label: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const root = ref.current;
+    const first = root?.querySelector<HTMLElement>('button, [href], summary');
+    first?.focus({ preventScroll: true });
+    function onPointerDown(event: PointerEvent) {
+      if (root && !root.contains(event.target as Node)) onClose();
+    }
+    document.addEventListener('pointerdown', onPointerDown, true);
+    return () => document.removeEventListener('pointerdown', onPointerDown, true);
+  }, [onClose]);
+
+  const width = Math.min(360, maxWidth - 16);
+  return (
+    <div
+      ref={ref}
+      role="dialog"
+      aria-label={label}
+      data-testid="fault-menu"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          onClose();
+        }
+      }}
+      className="absolute z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-line bg-surface p-3 text-sm shadow-xl"
+      style={{ left: Math.max(8, Math.min(x, maxWidth - width - 8)), top: y, width }}
+    >
+      <div className="mb-2 flex items-start justify-between gap-2">
+        <p className="font-semibold">{label}</p>
+        <button
+          type="button"
+          onClick={onClose}
+          className="-mr-1 -mt-1 rounded px-2 py-0.5 text-lg leading-none text-muted hover:bg-surface-2"
+          aria-label="Close menu"
+        >
+          ×
+        </button>
+      </div>
+      {children}
+    </div>
+  );
+}
+
+/** The fault kinds that can be armed at one point, each a button with its label and summary. */
+export function FaultOptions({
+  point,
+  kinds,
+  armed,
+  onArm,
+  onDisarm,
+  canArmMore,
+}: {
+  point: FaultPoint;
+  kinds: FaultKind[];
+  armed: ArmedFault[];
+  onArm: (fault: ArmedFault) => void;
+  onDisarm: (fault: ArmedFault) => void;
+  canArmMore: boolean;
+}) {
+  if (kinds.length === 0) return <p className="text-muted">No fault can be armed at this step.</p>;
+  return (
+    <ul className="space-y-1.5">
+      {kinds.map((kind) => {
+        const fault: ArmedFault = { kind, at: point };
+        const isArmed = armed.some((f) => f.kind === kind && f.at === point);
+        const description = FAULT_DESCRIPTIONS[kind];
+        return (
+          <li key={kind}>
+            <button
+              type="button"
+              data-testid={`fault-option-${kind}`}
+              aria-pressed={isArmed}
+              disabled={!isArmed && !canArmMore}
+              onClick={() => (isArmed ? onDisarm(fault) : onArm(fault))}
+              className={`w-full rounded-md border px-3 py-2 text-left hover:border-accent disabled:cursor-not-allowed disabled:opacity-50 ${
+                isArmed ? 'border-bad bg-surface-2' : 'border-line'
+              }`}
+            >
+              <span className="flex items-center gap-2 font-semibold">
+                <span aria-hidden="true">{isArmed ? '⚑' : '⚡'}</span>
+                {description.label}
+                {isArmed && <span className="ml-auto text-xs font-normal text-bad">armed · click to remove</span>}
+              </span>
+              <span className="mt-0.5 block text-muted">{description.summary}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

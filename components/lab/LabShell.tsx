@@ -1,0 +1,212 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { MAX_FAULTS, MAX_ORDERS } from '../../machines/kernel/scenario';
+import type { ArmedFault, Scenario } from '../../machines/kernel/types';
+import { findPattern } from '../../machines/patterns/catalog';
+import { Controls } from './Controls';
+import { LoadingPanel } from './LoadingPanel';
+import { Narration } from './Narration';
+import { OutcomePanel } from './OutcomePanel';
+import { Panel } from './Panel';
+import { SequenceDiagram } from './SequenceDiagram';
+import { TablesPanel } from './TablesPanel';
+import { TopicPanel } from './TopicPanel';
+import { UrlProblems } from './UrlProblems';
+import { useKeyboardShortcuts } from './useKeyboardShortcuts';
+import { useLabWorker } from './useLabWorker';
+import { usePlayback } from './usePlayback';
+import { useScenarioUrl } from './useScenarioUrl';
+
+// React Flow is the heaviest view and not needed to start reading; it loads after the rest.
+const FlowView = dynamic(() => import('./FlowView').then((m) => m.FlowView), {
+  ssr: false,
+  loading: () => <div className="h-[340px] animate-pulse rounded-md bg-surface-2" aria-label="Loading the flow view" />,
+});
+
+const sameFault = (a: ArmedFault, b: ArmedFault) => a.kind === b.kind && a.at === b.at;
+
+/**
+ * The lab page: reads the scenario from the URL, asks the worker to run it, and hands slices of
+ * the result to each view. Every control ends in a URL change; nothing here judges the run.
+ */
+export function LabShell({ patternId }: { patternId: string }) {
+  const pattern = findPattern(patternId);
+  if (!pattern) throw new Error(`Unknown pattern "${patternId}"`);
+  const variantIds = useMemo(() => pattern.variants.map((v) => v.id), [pattern]);
+  const { scenario, step: urlStep, setStep, setScenario, problems, dismissProblems } = useScenarioUrl(pattern.id, variantIds);
+  const { boot, run, scenarioKey, retry } = useLabWorker(scenario);
+  const [helpOpen, setHelpOpen] = useState(false);
+
+  const result = run.result;
+  const total = result?.steps.length ?? 0;
+  const step = result ? Math.min(urlStep, total) : urlStep;
+  const fresh = result !== null && run.resultKey === scenarioKey;
+
+  // A link may name a step past the end of this run (or a fault shortened it): settle on the last one.
+  useEffect(() => {
+    if (fresh && urlStep > total) setStep(total);
+  }, [fresh, urlStep, total, setStep]);
+
+  const goTo = useCallback((n: number) => setStep(Math.max(0, Math.min(n, total))), [setStep, total]);
+  const { playing, setPlaying, speed, setSpeed, togglePlay } = usePlayback(step, total, goTo);
+
+  const update = useCallback((next: Partial<Scenario>) => setScenario({ ...scenario, ...next }, step), [scenario, setScenario, step]);
+
+  useKeyboardShortcuts({
+    forward: () => {
+      setPlaying(false);
+      goTo(step + 1);
+    },
+    back: () => {
+      setPlaying(false);
+      goTo(step - 1);
+    },
+    togglePlay: () => {
+      if (result) togglePlay();
+    },
+    reset: () => {
+      setPlaying(false);
+      goTo(0);
+    },
+    toggleHelp: () => setHelpOpen((open) => !open),
+  });
+
+  const snapshots = result?.snapshots ?? [];
+  const snapshot = snapshots[step];
+  const previous = step > 0 ? snapshots[step - 1] : undefined;
+  const stepRecord = step > 0 ? result?.steps[step - 1] : undefined;
+  const variant = pattern.variants.find((v) => v.id === scenario.variant);
+
+  const arm = (fault: ArmedFault) => {
+    if (scenario.faults.some((f) => sameFault(f, fault))) return;
+    update({ faults: [...scenario.faults, fault] });
+  };
+  const disarm = (fault: ArmedFault) => update({ faults: scenario.faults.filter((f) => !sameFault(f, fault)) });
+
+  return (
+    <div className="mx-auto max-w-[1600px] space-y-3 px-3 py-4 sm:px-4">
+      <header className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1">
+        <div className="min-w-0">
+          <p className="text-sm text-muted">
+            <Link href="/" className="underline">
+              All patterns
+            </Link>{' '}
+            / <code className="font-mono">{pattern.id}</code>
+          </p>
+          <h1 className="text-2xl font-bold tracking-tight">{pattern.title}</h1>
+          <p className="text-muted">
+            {pattern.promise}
+            {variant && pattern.variants.length > 1 ? ` Variant: ${variant.summary}` : ''}
+          </p>
+        </div>
+        <RunStatus running={run.running} fresh={fresh} elapsedMs={run.elapsedMs} ready={boot.status === 'ready'} />
+      </header>
+
+      <UrlProblems problems={problems} onDismiss={dismissProblems} />
+
+      {run.error && (
+        <div role="alert" data-testid="run-error" className="rounded-lg border-2 border-bad bg-surface p-3">
+          <p className="font-semibold text-bad">
+            <span aria-hidden="true">✖ </span>This scenario could not run: {run.error}
+          </p>
+          {scenario.faults.length > 0 && (
+            <button
+              type="button"
+              className="mt-2 rounded-md border border-line px-3 py-1 hover:bg-surface-2"
+              onClick={() => update({ faults: scenario.faults.slice(0, -1) })}
+            >
+              Remove the last armed fault
+            </button>
+          )}
+        </div>
+      )}
+
+      {!result ? (
+        boot.status === 'ready' && run.error ? null : <LoadingPanel boot={boot} onRetry={retry} />
+      ) : (
+        <>
+          <Controls
+            step={step}
+            total={total}
+            playing={playing}
+            speed={speed}
+            onStep={(n) => {
+              setPlaying(false);
+              goTo(n);
+            }}
+            onTogglePlay={togglePlay}
+            onSpeed={setSpeed}
+            onReset={() => {
+              setPlaying(false);
+              goTo(0);
+            }}
+            onAddOrder={() => update({ orders: [...scenario.orders, snapshot?.t ?? 0].sort((a, b) => a - b) })}
+            canAddOrder={scenario.orders.length < MAX_ORDERS}
+            orderCount={scenario.orders.length}
+            seed={scenario.seed}
+            onSeed={(seed) => update({ seed })}
+            hasConsumer={pattern.hasConsumer}
+            idempotent={scenario.idempotentConsumer}
+            onIdempotent={(on) => update({ idempotentConsumer: on })}
+            variants={pattern.variants}
+            variant={scenario.variant}
+            onVariant={(v) => update({ variant: v })}
+            faults={scenario.faults}
+            steps={result.steps}
+            onRemoveFault={disarm}
+            helpOpen={helpOpen}
+            onHelp={setHelpOpen}
+          />
+          <Narration step={step} total={total} t={snapshot?.t ?? stepRecord?.t ?? 0} record={stepRecord} />
+          <div className={`grid gap-3 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] ${fresh ? '' : 'opacity-70'}`}>
+            <Panel title="Sequence diagram" className="xl:self-start">
+              <SequenceDiagram
+                result={result}
+                sites={run.sites}
+                step={step}
+                snapshot={snapshot}
+                armed={scenario.faults}
+                canArmMore={scenario.faults.length < MAX_FAULTS}
+                onArm={arm}
+                onDisarm={disarm}
+                onGoToStep={(n) => {
+                  setPlaying(false);
+                  goTo(n);
+                }}
+              />
+            </Panel>
+            <div className="min-w-0 space-y-3">
+              <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} />
+              <Panel title="Flow">
+                <FlowView participants={result.participants} trace={result.trace} step={step} snapshot={snapshot} />
+              </Panel>
+              <TablesPanel snapshot={snapshot} previous={previous} />
+              <TopicPanel snapshot={snapshot} />
+            </div>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function RunStatus({ running, fresh, elapsedMs, ready }: { running: boolean; fresh: boolean; elapsedMs: number | null; ready: boolean }) {
+  if (!ready) return null;
+  return (
+    <p className="text-sm text-muted" aria-live="polite" data-testid="run-status">
+      {running || !fresh ? (
+        <span className="font-semibold text-fg">
+          <span aria-hidden="true" className="inline-block animate-spin">
+            ◌
+          </span>{' '}
+          Re-running the scenario…
+        </span>
+      ) : elapsedMs !== null ? (
+        <>Ran in {Math.round(elapsedMs)} ms (measured in this browser)</>
+      ) : null}
+    </p>
+  );
+}

@@ -1,0 +1,76 @@
+import type { Outcome } from '../../machines/kernel/types';
+import { ANOMALY_DESCRIPTIONS } from '../../machines/kernel/vocabulary';
+import { ANOMALY_STYLE, TONE_CLASSES } from '../ui/anomaly-style';
+import { Panel } from './Panel';
+
+/**
+ * What the checker found once the run quiesced. The page never judges the run itself: it shows
+ * `outcome` as it came from the worker, and only once the reader has played to the end.
+ */
+export function OutcomePanel({ outcome, atEnd, remaining }: { outcome: Outcome; atEnd: boolean; remaining: number }) {
+  if (!atEnd) {
+    return (
+      <Panel title="Outcome" testId="outcome-panel">
+        <p className="text-muted" data-testid="outcome-pending">
+          Play to the end to see the outcome: {remaining} step{remaining === 1 ? '' : 's'} to go.
+        </p>
+      </Panel>
+    );
+  }
+  return (
+    <Panel title="Outcome" testId="outcome-panel">
+      {!outcome.settled && (
+        <p className="mb-2 rounded-md border-2 border-dashed border-warn p-2 text-warn">
+          <span aria-hidden="true">⏱ </span>
+          <strong>Not settled:</strong> the run hit its step limit before everything finished.
+        </p>
+      )}
+      {outcome.consistent ? (
+        <div data-testid="outcome-consistent" className={`flex items-center gap-3 rounded-md border-2 p-3 ${TONE_CLASSES.ok}`}>
+          <span aria-hidden="true" className="text-3xl font-bold">
+            ✓
+          </span>
+          <div>
+            <p className="text-xl font-bold">Consistent</p>
+            <p className="text-fg">{outcome.summary}</p>
+          </div>
+        </div>
+      ) : (
+        <>
+          <p className="mb-3 font-semibold">{outcome.summary}</p>
+          <ul className="space-y-3">
+            {outcome.anomalies.map((anomaly, i) => {
+              const style = ANOMALY_STYLE[anomaly.id];
+              return (
+                <li
+                  key={`${anomaly.id}-${anomaly.subject}-${i}`}
+                  data-testid={`anomaly-${anomaly.id}`}
+                  className={`rounded-md border-2 border-l-8 p-3 ${TONE_CLASSES[style.tone]}`}
+                >
+                  <p className="flex flex-wrap items-center gap-x-2 text-lg font-bold">
+                    <span aria-hidden="true" className="font-mono">
+                      {style.glyph}
+                    </span>
+                    {ANOMALY_DESCRIPTIONS[anomaly.id].label}
+                    <span className="font-normal text-fg">· {anomaly.subject}</span>
+                  </p>
+                  <p className="mt-1 text-fg">{anomaly.why}</p>
+                  {anomaly.evidence.length > 0 && (
+                    <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm text-fg">
+                      {anomaly.evidence.map((item, j) => (
+                        <div key={j} className="contents">
+                          <dt className="font-mono font-semibold">{item.ref}</dt>
+                          <dd className="text-muted">{item.detail}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,145 @@
+'use client';
+
+import { memo } from 'react';
+import type { TraceEntry } from '../../machines/kernel/types';
+import { FAULT_DESCRIPTIONS } from '../../machines/kernel/vocabulary';
+import { ROW_HEIGHT, type RowLayout } from './sequence-layout';
+
+export type ArrowState = 'done' | 'current' | 'upcoming';
+
+const MARK_GLYPH: Partial<Record<TraceEntry['kind'], string>> = { crash: '✖', restart: '↻', error: '✖' };
+
+function describe(entry: TraceEntry, state: ArrowState): string {
+  const where = entry.from === entry.to ? entry.from : `${entry.from} to ${entry.to}`;
+  const failed = entry.ok ? '' : ', failed';
+  const fault = entry.fault ? `, fault struck: ${FAULT_DESCRIPTIONS[entry.fault.kind].label}` : '';
+  const action = state === 'upcoming' ? ' Press Enter to arm a fault here.' : ' Press Enter for details.';
+  return `Step ${entry.step}, ${where}: ${entry.label} (${entry.kind}${failed}${fault}, ${state === 'upcoming' ? 'upcoming' : 'done'}).${action}`;
+}
+
+/**
+ * One trace entry: an arrow between two lifelines, or a mark on one lifeline when a process acts
+ * on itself (crash, restart). The whole row is the hit area, so small arrows stay easy to click.
+ */
+export const SequenceArrow = memo(function SequenceArrow({
+  row,
+  state,
+  animate,
+  width,
+  gutter,
+  onOpen,
+  onHover,
+}: {
+  row: RowLayout;
+  state: ArrowState;
+  animate: boolean;
+  width: number;
+  gutter: number;
+  onOpen: (seq: number, target: SVGGElement) => void;
+  onHover: (seq: number | null) => void;
+}) {
+  const { entry, y, x1, x2 } = row;
+  const failed = !entry.ok;
+  const reply = entry.kind === 'reply';
+  const stroke = failed ? 'var(--bad)' : 'var(--arrow)';
+  const opacity = state === 'upcoming' ? 0.38 : 1;
+  const self = entry.from === entry.to;
+  const mid = (x1 + x2) / 2;
+  const dir = x2 >= x1 ? 1 : -1;
+  const labelText = entry.sql ? `${entry.label}  ⟨SQL⟩` : entry.label;
+  const labelWidth = Math.min(Math.max(labelText.length * 7.6 + 12, 40), 320);
+  const labelX = self ? x1 + 18 : mid - labelWidth / 2;
+  const labelY = self ? y - 9 : y - 25;
+
+  return (
+    <g
+      className="seq-arrow cursor-pointer"
+      role="button"
+      tabIndex={0}
+      aria-label={describe(entry, state)}
+      data-testid={`arrow-${entry.seq}`}
+      data-step={entry.step}
+      data-state={state === 'upcoming' ? 'upcoming' : 'done'}
+      data-ok={entry.ok ? 'true' : 'false'}
+      opacity={opacity}
+      onClick={(event) => onOpen(entry.seq, event.currentTarget)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          event.stopPropagation();
+          onOpen(entry.seq, event.currentTarget);
+        }
+      }}
+      onPointerEnter={() => onHover(entry.seq)}
+      onPointerLeave={() => onHover(null)}
+      onFocus={() => onHover(entry.seq)}
+      onBlur={() => onHover(null)}
+    >
+      <rect
+        className="seq-hit"
+        x={gutter - 4}
+        y={y - ROW_HEIGHT * 0.7}
+        width={width - gutter + 2}
+        height={ROW_HEIGHT}
+        fill="transparent"
+        stroke="transparent"
+        rx={4}
+      />
+      {failed && !self && (
+        <rect
+          x={Math.min(x1, x2)}
+          y={y - 5}
+          width={Math.abs(x2 - x1)}
+          height={10}
+          fill="url(#seq-hatch)"
+          opacity={0.8}
+        />
+      )}
+      {self ? (
+        <>
+          <circle cx={x1} cy={y - 4} r={11} fill="var(--surface)" stroke={stroke} strokeWidth={2} />
+          <text x={x1} y={y} textAnchor="middle" fontSize={14} fontWeight={700} fill={stroke}>
+            {MARK_GLYPH[entry.kind] ?? '•'}
+          </text>
+        </>
+      ) : (
+        <line
+          key={animate ? `draw-${entry.seq}` : `still-${entry.seq}`}
+          className={animate ? (dir > 0 ? 'seq-draw seq-draw-ltr' : 'seq-draw seq-draw-rtl') : undefined}
+          x1={x1}
+          y1={y}
+          x2={x2 - dir * 2}
+          y2={y}
+          stroke={stroke}
+          strokeWidth={state === 'current' ? 3 : 2}
+          strokeDasharray={reply ? '6 5' : undefined}
+          markerEnd={failed ? 'url(#seq-head-bad)' : 'url(#seq-head)'}
+        />
+      )}
+      <rect
+        x={labelX - 2}
+        y={labelY - 1}
+        width={labelWidth}
+        height={20}
+        rx={3}
+        fill="var(--surface)"
+        opacity={0.92}
+      />
+      <text
+        x={labelX + 4}
+        y={labelY + 14}
+        fontSize={13.5}
+        fontWeight={state === 'current' ? 700 : 500}
+        fill={failed ? 'var(--bad)' : 'var(--fg)'}
+      >
+        {failed && !self ? '✖ ' : ''}
+        {entry.label}
+        {entry.sql && (
+          <tspan fill="var(--muted)" fontSize={11.5} fontWeight={600}>
+            {'  '}SQL
+          </tspan>
+        )}
+      </text>
+    </g>
+  );
+});

@@ -1,0 +1,29 @@
+/** Says which parts of an opened link were not understood, instead of silently ignoring them. */
+export function UrlProblems({ problems, onDismiss }: { problems: string[]; onDismiss: () => void }) {
+  if (problems.length === 0) return null;
+  return (
+    <div role="status" data-testid="url-problems" className="flex items-start gap-3 rounded-lg border-2 border-warn bg-surface p-3">
+      <span aria-hidden="true" className="text-xl font-bold text-warn">
+        !
+      </span>
+      <div className="min-w-0 flex-1">
+        <p className="font-semibold">This link had parts the lab could not use; showing the default for them instead:</p>
+        <ul className="mt-1 list-disc pl-5">
+          {problems.map((problem) => (
+            <li key={problem} className="break-words">
+              {problem}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <button
+        type="button"
+        onClick={onDismiss}
+        data-testid="url-problems-dismiss"
+        className="rounded-md border border-line px-3 py-1 hover:bg-surface-2"
+      >
+        Dismiss
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BootPhase, PageToWorker, WorkerToPage } from '../../machines/browser/protocol';
+import type { FaultSite, RunResult, Scenario } from '../../machines/kernel/types';
+
+export type BootState =
+  | { status: 'booting'; phase: BootPhase; message: string; fraction: number }
+  | { status: 'ready'; bootMs: number }
+  | { status: 'fatal'; message: string };
+
+export interface RunState {
+  /** The newest result received; kept while a re-run is under way so the views never blank out. */
+  result: RunResult | null;
+  sites: FaultSite[];
+  elapsedMs: number | null;
+  /** The scenario key the result belongs to. */
+  resultKey: string | null;
+  /** A run for the current scenario is under way. */
+  running: boolean;
+  error: string | null;
+}
+
+const INITIAL_BOOT: BootState = { status: 'booting', phase: 'loading', message: 'Starting the simulation worker…', fraction: 0 };
+const INITIAL_RUN: RunState = { result: null, sites: [], elapsedMs: null, resultKey: null, running: false, error: null };
+
+function createWorker(): Worker {
+  return new Worker(new URL('../fixtures/fixture.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * Owns the simulation worker: boots it once per page, sends the scenario whenever it changes, and
+ * keeps only the answer to the newest request (older answers arrive late when someone clicks fast).
+ */
+export function useLabWorker(scenario: Scenario) {
+  const key = JSON.stringify(scenario);
+  const [boot, setBoot] = useState<BootState>(INITIAL_BOOT);
+  const [run, setRun] = useState<RunState>(INITIAL_RUN);
+  const [generation, setGeneration] = useState(0);
+  const workerRef = useRef<Worker | null>(null);
+  const latestRequest = useRef(0);
+  const requestKeys = useRef(new Map<number, string>());
+
+  useEffect(() => {
+    let worker: Worker;
+    try {
+      worker = createWorker();
+    } catch (error) {
+      setBoot({ status: 'fatal', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    workerRef.current = worker;
+    worker.onmessage = (event: MessageEvent<WorkerToPage>) => {
+      const message = event.data;
+      switch (message.type) {
+        case 'progress':
+          setBoot({ status: 'booting', phase: message.phase, message: message.message, fraction: message.fraction });
+          break;
+        case 'ready':
+          setBoot({ status: 'ready', bootMs: message.bootMs });
+          break;
+        case 'fatal':
+          setBoot({ status: 'fatal', message: message.message });
+          break;
+        case 'result':
+          if (message.requestId !== latestRequest.current) break;
+          setRun({
+            result: message.result,
+            sites: message.sites,
+            elapsedMs: message.elapsedMs,
+            resultKey: requestKeys.current.get(message.requestId) ?? null,
+            running: false,
+            error: null,
+          });
+          break;
+        case 'error':
+          if (message.requestId !== latestRequest.current) break;
+          setRun((prev) => ({ ...prev, running: false, error: message.message }));
+          break;
+      }
+    };
+    worker.onerror = (event) => {
+      setBoot({ status: 'fatal', message: event.message || 'The simulation worker failed to load.' });
+    };
+    return () => {
+      worker.terminate();
+      workerRef.current = null;
+    };
+  }, [generation]);
+
+  const ready = boot.status === 'ready';
+  useEffect(() => {
+    const worker = workerRef.current;
+    if (!ready || !worker) return;
+    const requestId = latestRequest.current + 1;
+    latestRequest.current = requestId;
+    requestKeys.current.set(requestId, key);
+    setRun((prev) => ({ ...prev, running: true, error: null }));
+    const message: PageToWorker = { type: 'run', requestId, scenario: JSON.parse(key) as Scenario };
+    worker.postMessage(message);
+  }, [ready, key, generation]);
+
+  const retry = useCallback(() => {
+    setBoot(INITIAL_BOOT);
+    setRun(INITIAL_RUN);
+    setGeneration((g) => g + 1);
+  }, []);
+
+  return { boot, run, scenarioKey: key, retry };
+}

@@ -4,29 +4,53 @@
  * run, however long, never blocks scrolling or typing. Runs are serialised (one Postgres
  * connection) and a request overtaken by a newer one is dropped unrun.
  */
+import { discardBootSnapshot, readBootSnapshot, saveBootSnapshot } from './boot-snapshot';
 import { explainStartupError } from './startup-errors';
 import type { PageToWorker, WorkerToPage } from './protocol';
 import { faultSites, runScenario } from '../kernel/explore';
 import { getPattern } from '../patterns/index';
 import type { LabDatabase } from '../actors/postgres';
+import { startLabPostgres } from '../runtime/pglite';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: WorkerToPage) => self.postMessage(message);
 
 let database: Promise<LabDatabase> | null = null;
+/** Set after a fresh (initdb) boot: the data directory to keep once the first run is done. */
+let dumpAfterFirstRun: (() => Promise<Blob>) | null = null;
 let latestRequest = 0;
 let queue: Promise<void> = Promise.resolve();
 
 async function boot(): Promise<LabDatabase> {
   const started = performance.now();
   post({ type: 'progress', phase: 'loading', message: 'Downloading Postgres (WebAssembly, a few MB)…', fraction: 0.1 });
-  const { startLabPostgres } = await import('../runtime/pglite');
-  post({ type: 'progress', phase: 'starting-postgres', message: 'Starting Postgres in this tab…', fraction: 0.45 });
-  const { db } = await startLabPostgres();
+  const snapshot = await readBootSnapshot();
+  if (snapshot) {
+    post({ type: 'progress', phase: 'starting-postgres', message: 'Starting Postgres from the copy kept by this browser…', fraction: 0.5 });
+    try {
+      const { db } = await startLabPostgres({ loadDataDir: snapshot });
+      return ready(db, started);
+    } catch {
+      await discardBootSnapshot();
+    }
+  }
+  post({ type: 'progress', phase: 'starting-postgres', message: 'Creating a fresh Postgres database in this tab (first visit: a few seconds)…', fraction: 0.45 });
+  const { pg, db } = await startLabPostgres();
+  dumpAfterFirstRun = () => pg.dumpDataDir('gzip');
+  return ready(db, started);
+}
+
+function ready(db: LabDatabase, started: number): LabDatabase {
   post({ type: 'progress', phase: 'ready', message: 'Postgres is ready.', fraction: 1 });
   post({ type: 'ready', bootMs: Math.round(performance.now() - started) });
   return db;
+}
+
+async function keepBootSnapshot(): Promise<void> {
+  const dump = dumpAfterFirstRun;
+  dumpAfterFirstRun = null;
+  if (dump) await saveBootSnapshot(await dump()).catch(() => {});
 }
 
 function ensureDatabase(): Promise<LabDatabase> {
@@ -72,7 +96,8 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
   const message = event.data;
   if (message?.type !== 'run') return;
   latestRequest = Math.max(latestRequest, message.requestId);
-  queue = queue.then(() => handleRun(message));
+  // The copy is taken after the first run so it never delays what the reader is waiting for.
+  queue = queue.then(() => handleRun(message)).then(keepBootSnapshot).catch(() => {});
 };
 
 void ensureDatabase().catch(() => {});

@@ -71,7 +71,7 @@ export function Controls(props: ControlsProps) {
           disabled={!props.canAddOrder}
           title={props.canAddOrder ? 'A new order arrives at the current simulated time' : 'At most 6 orders per run'}
         >
-          <span aria-hidden="true">＋</span> Add an order
+          <span aria-hidden="true" className="text-lg leading-none">+</span> Add an order
           <span className="text-sm text-muted">({props.orderCount})</span>
         </button>
         <SeedInput seed={props.seed} onSeed={props.onSeed} />

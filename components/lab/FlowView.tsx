@@ -23,18 +23,19 @@ type ParticipantData = {
 };
 type ParticipantNode = Node<ParticipantData, 'participant'>;
 
-const COLUMN = 240;
-const ROW = 170;
+const COLUMN = 300;
+const ROW = 175;
 
-// Two rows: the request path and the relay along the top, the database and the consumer below,
-// so the usual channels (service→Postgres, relay→broker, consumer→Postgres) rarely cross.
+// A loop in two columns: client → service → Postgres → relay → broker → consumer → Postgres.
+// Every usual channel is a short straight edge and none cross, and the nearly square shape keeps
+// text readable after React Flow fits it into a phone-wide or a 40%-wide panel.
 const SLOT: Record<ParticipantKind, { col: number; row: number }> = {
   client: { col: 0, row: 0 },
   service: { col: 1, row: 0 },
-  relay: { col: 2, row: 0 },
-  broker: { col: 3, row: 0 },
-  database: { col: 1.5, row: 1 },
-  consumer: { col: 3, row: 1 },
+  database: { col: 1, row: 1 },
+  relay: { col: 0, row: 1 },
+  broker: { col: 0, row: 2 },
+  consumer: { col: 1, row: 2 },
 };
 
 const SIDES = [Position.Top, Position.Right, Position.Bottom, Position.Left] as const;
@@ -43,7 +44,7 @@ function ParticipantNodeView({ data }: NodeProps<ParticipantNode>) {
   const { participant, state, down, active, details } = data;
   return (
     <div
-      className={`w-[188px] rounded-lg border-2 bg-surface px-3 py-2 text-fg shadow-sm ${
+      className={`w-[180px] rounded-lg border-2 bg-surface px-3 py-2 text-fg shadow-sm ${
         down ? 'border-dashed border-bad opacity-70 grayscale' : active ? 'border-accent' : 'border-line'
       }`}
       data-testid={`flow-node-${participant.id}`}
@@ -55,12 +56,12 @@ function ParticipantNodeView({ data }: NodeProps<ParticipantNode>) {
       {SIDES.map((side) => (
         <Handle key={`t-${side}`} id={`t-${side}`} type="target" position={side} isConnectable={false} className="!opacity-0" />
       ))}
-      <p className="text-sm font-bold leading-tight">{participant.label}</p>
-      <p className={`text-xs ${down ? 'font-bold text-bad' : 'text-muted'}`}>
+      <p className="text-base font-bold leading-tight">{participant.label}</p>
+      <p className={`text-sm ${down ? 'font-bold text-bad' : 'text-muted'}`}>
         {down ? '✖ down (crashed)' : (state ?? participant.kind)}
       </p>
       {details.length > 0 && (
-        <ul className="mt-1 border-t border-line pt-1 font-mono text-[11px] leading-snug text-muted">
+        <ul className="mt-1 border-t border-line pt-1 font-mono text-xs leading-snug text-muted">
           {details.map((d) => (
             <li key={d} className="truncate">
               {d}
@@ -100,7 +101,7 @@ export function FlowView(props: FlowViewProps) {
   return (
     <div
       data-testid="flow-view"
-      className="h-[340px] w-full overflow-hidden rounded-md border border-line"
+      className="h-[440px] w-full overflow-hidden rounded-md border border-line"
       aria-label="Flow view: participants and the channels between them; the narration describes the same step in words."
       role="figure"
     >
@@ -170,7 +171,7 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
         targetHandle: `t-${targetSide}`,
         animated: Boolean(lit),
         label: lit ? `${failed ? '✖ ' : ''}${lit.label}` : undefined,
-        labelStyle: { fontSize: 12, fontWeight: 700, fill: failed ? 'var(--bad)' : 'var(--fg)' },
+        labelStyle: { fontSize: 14, fontWeight: 700, fill: failed ? 'var(--bad)' : 'var(--fg)' },
         labelBgStyle: { fill: 'var(--surface)' },
         labelBgPadding: [4, 2] as [number, number],
         style: { stroke: color, strokeWidth: lit ? 3 : 1.5 },
@@ -188,7 +189,7 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.12 }}
+        fitViewOptions={{ padding: 0.08 }}
         nodesDraggable={false}
         nodesConnectable={false}
         nodesFocusable={false}

@@ -23,7 +23,7 @@ import { useScenarioUrl } from './useScenarioUrl';
 // React Flow is the heaviest view and not needed to start reading; it loads after the rest.
 const FlowView = dynamic(() => import('./FlowView').then((m) => m.FlowView), {
   ssr: false,
-  loading: () => <div className="h-[340px] animate-pulse rounded-md bg-surface-2" aria-label="Loading the flow view" />,
+  loading: () => <div className="h-[440px] animate-pulse rounded-md bg-surface-2" aria-label="Loading the flow view" />,
 });
 
 const sameFault = (a: ArmedFault, b: ArmedFault) => a.kind === b.kind && a.at === b.at;

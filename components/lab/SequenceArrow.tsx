@@ -7,6 +7,8 @@ import { ROW_HEIGHT, type RowLayout } from './sequence-layout';
 
 export type ArrowState = 'done' | 'current' | 'upcoming';
 
+const MAX_LABEL = 40;
+
 const MARK_GLYPH: Partial<Record<TraceEntry['kind'], string>> = { crash: '✖', restart: '↻', error: '✖' };
 
 function describe(entry: TraceEntry, state: ArrowState): string {
@@ -46,9 +48,16 @@ export const SequenceArrow = memo(function SequenceArrow({
   const self = entry.from === entry.to;
   const mid = (x1 + x2) / 2;
   const dir = x2 >= x1 ? 1 : -1;
-  const labelText = entry.sql ? `${entry.label}  ⟨SQL⟩` : entry.label;
-  const labelWidth = Math.min(Math.max(labelText.length * 7.6 + 12, 40), 320);
-  const labelX = self ? x1 + 18 : mid - labelWidth / 2;
+  // Long labels are shortened on the diagram (the full text is in the aria-label and the menu)
+  // and kept inside the drawing, so the rightmost lifeline's labels are not cut off.
+  const shown = entry.label.length > MAX_LABEL ? `${entry.label.slice(0, MAX_LABEL - 1)}…` : entry.label;
+  const labelWidth = Math.max((shown.length + (entry.sql ? 5 : 0) + (failed && !self ? 2 : 0)) * 7.4 + 12, 40);
+  const clamp = (x: number) => Math.max(gutter + 2, Math.min(x, width - labelWidth - 4));
+  const labelX = self
+    ? x1 + 18 + labelWidth <= width
+      ? x1 + 18
+      : x1 - 18 - labelWidth
+    : clamp(mid - labelWidth / 2);
   const labelY = self ? y - 9 : y - 25;
 
   return (
@@ -133,7 +142,7 @@ export const SequenceArrow = memo(function SequenceArrow({
         fill={failed ? 'var(--bad)' : 'var(--fg)'}
       >
         {failed && !self ? '✖ ' : ''}
-        {entry.label}
+        {shown}
         {entry.sql && (
           <tspan fill="var(--muted)" fontSize={11.5} fontWeight={600}>
             {'  '}SQL

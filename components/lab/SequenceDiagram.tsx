@@ -82,10 +82,25 @@ export function SequenceDiagram({
     const band = layout.bands.get(step);
     const top = band ? band.top : 0;
     const bottom = band ? band.bottom : 0;
+    const visible = el.clientHeight - HEADER_HEIGHT;
     const viewTop = el.scrollTop;
-    const viewBottom = el.scrollTop + el.clientHeight - HEADER_HEIGHT;
-    if (top < viewTop || bottom > viewBottom) {
-      el.scrollTo({ top: Math.max(0, top - 48), behavior: reducedMotion ? 'auto' : 'smooth' });
+    const viewBottom = el.scrollTop + visible;
+    // Keep the current step in the upper part of the box, so the next steps (where faults are
+    // armed) stay in sight as the run plays.
+    let nextTop = el.scrollTop;
+    if (top < viewTop || bottom > viewTop + visible * 0.7 || bottom > viewBottom) nextTop = Math.max(0, top - visible * 0.25);
+    // On narrow screens the diagram is wider than its box: bring the current arrows into view too.
+    let nextLeft = el.scrollLeft;
+    const xs = layout.rows.filter((r) => r.entry.step === step).flatMap((r) => [r.x1, r.x2]);
+    if (xs.length > 0 && el.scrollWidth > el.clientWidth) {
+      const left = Math.min(...xs) - 60;
+      const right = Math.max(...xs) + 60;
+      if (left < el.scrollLeft || right > el.scrollLeft + el.clientWidth) {
+        nextLeft = Math.max(0, (left + right) / 2 - el.clientWidth / 2);
+      }
+    }
+    if (nextTop !== el.scrollTop || nextLeft !== el.scrollLeft) {
+      el.scrollTo({ top: nextTop, left: nextLeft, behavior: reducedMotion ? 'auto' : 'smooth' });
     }
   }, [step, layout, reducedMotion]);
 
@@ -182,10 +197,10 @@ export function SequenceDiagram({
                     {s.index}
                   </text>
                   {struck ? (
-                    <FaultPill x={36} y={band.top + 9} glyph="⚡" word="struck" tone="bad" title={FAULT_DESCRIPTIONS[struck.kind].label} />
+                    <FaultPill x={30} y={band.top + 9} glyph="⚡" word="struck" tone="bad" title={FAULT_DESCRIPTIONS[struck.kind].label} />
                   ) : armedHere.length > 0 ? (
                     <FaultPill
-                      x={36}
+                      x={30}
                       y={band.top + 9}
                       glyph="⚑"
                       word="armed"
@@ -302,8 +317,8 @@ function FaultPill({ x, y, glyph, word, tone, title }: { x: number; y: number; g
   return (
     <g>
       <title>{title}</title>
-      <rect x={x} y={y} width={70} height={22} rx={11} fill="var(--surface)" stroke={color} strokeWidth={2} />
-      <text x={x + 35} y={y + 15.5} textAnchor="middle" fontSize={12.5} fontWeight={700} fill={color}>
+      <rect x={x} y={y} width={60} height={22} rx={11} fill="var(--surface)" stroke={color} strokeWidth={2} />
+      <text x={x + 30} y={y + 15.5} textAnchor="middle" fontSize={12} fontWeight={700} fill={color}>
         {glyph} {word}
       </text>
     </g>
@@ -335,13 +350,13 @@ function LifelineHeaders({
         const down = snapshot?.down.includes(p.id) ?? false;
         const state = snapshot?.states[p.id];
         return (
-          <div key={p.id} style={{ width: columnWidth }} className="flex shrink-0 items-center justify-center p-1">
+          <div key={p.id} style={{ width: columnWidth }} className="flex shrink-0 items-stretch justify-center p-1">
             <button
               type="button"
               data-testid={`lifeline-${p.id}`}
               onClick={(event) => onOpen(p.id, event.currentTarget, GUTTER + columnWidth * i)}
               aria-label={`${p.label}${down ? ' (down)' : ''}: list its upcoming steps to arm a fault`}
-              className={`flex w-full flex-col items-center rounded-md border-2 px-1 py-1 text-center leading-tight hover:border-accent ${
+              className={`flex w-full flex-col items-center justify-center rounded-md border-2 px-1 py-1 text-center leading-tight hover:border-accent ${
                 down ? 'border-dashed border-bad opacity-80' : 'border-line'
               }`}
             >

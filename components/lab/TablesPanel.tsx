@@ -18,9 +18,15 @@ function changes(table: TableSnapshot, before: TableSnapshot | undefined): Chang
   });
 }
 
+const MAX_CELL = 28;
+
 function cell(value: TableRow[string]): string {
   if (value === null) return 'NULL';
   return String(value);
+}
+
+function shorten(text: string): string {
+  return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }
 
 /** What Postgres holds right after the current step; rows this step wrote are highlighted. */
@@ -45,11 +51,11 @@ export function TablesPanel({ snapshot, previous }: { snapshot: WorldSnapshot | 
                     <table className="w-full border-collapse font-mono text-sm">
                       <thead>
                         <tr className="border-b border-line text-left text-muted">
-                          <th scope="col" className="w-12 py-1 pr-2 font-sans text-xs font-normal">
+                          <th scope="col" className="w-10 py-1 pr-2 font-sans text-xs font-normal">
                             <span className="sr-only">Change in this step</span>
                           </th>
                           {table.columns.map((column) => (
-                            <th key={column} scope="col" className="py-1 pr-3 font-semibold">
+                            <th key={column} scope="col" className="whitespace-nowrap py-1 pr-3 font-semibold">
                               {column}
                             </th>
                           ))}
@@ -66,8 +72,12 @@ export function TablesPanel({ snapshot, previous }: { snapshot: WorldSnapshot | 
                             >
                               <td className="py-1 pr-2 font-sans text-xs font-bold text-warn">{mark ?? ''}</td>
                               {table.columns.map((column) => (
-                                <td key={column} className={`py-1 pr-3 ${row[column] === null ? 'text-muted italic' : ''}`}>
-                                  {cell(row[column] ?? null)}
+                                <td
+                                  key={column}
+                                  className={`whitespace-nowrap py-1 pr-3 ${row[column] === null ? 'text-muted italic' : ''}`}
+                                  title={cell(row[column] ?? null).length > MAX_CELL ? cell(row[column] ?? null) : undefined}
+                                >
+                                  {shorten(cell(row[column] ?? null))}
                                 </td>
                               ))}
                             </tr>

@@ -29,7 +29,7 @@ export function Transport({
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Playback">
       <button type="button" data-testid="reset" className={BUTTON} onClick={onReset} disabled={step === 0} aria-label="Reset to step 0 (R)">
-        <span aria-hidden="true">⏮</span>
+        <span aria-hidden="true">⇤</span>
         <span>Reset</span>
       </button>
       <button
@@ -48,12 +48,11 @@ export function Transport({
         data-testid="play"
         className={`${BUTTON_PRIMARY} min-w-24`}
         onClick={onTogglePlay}
-        disabled={atEnd && !playing}
         aria-pressed={playing}
-        aria-label={playing ? 'Pause (Space)' : 'Play (Space)'}
+        aria-label={playing ? 'Pause (Space)' : atEnd ? 'Replay from step 0 (Space)' : 'Play (Space)'}
       >
-        <span aria-hidden="true">{playing ? '⏸' : '▶'}</span>
-        <span>{playing ? 'Pause' : 'Play'}</span>
+        <span aria-hidden="true">{playing ? '❚❚' : atEnd ? '↺' : '▶'}</span>
+        <span>{playing ? 'Pause' : atEnd ? 'Replay' : 'Play'}</span>
       </button>
       <button
         type="button"

@@ -2,11 +2,11 @@
 export function UrlProblems({ problems, onDismiss }: { problems: string[]; onDismiss: () => void }) {
   if (problems.length === 0) return null;
   return (
-    <div role="status" data-testid="url-problems" className="flex items-start gap-3 rounded-lg border-2 border-warn bg-surface p-3">
+    <div role="status" data-testid="url-problems" className="flex flex-wrap items-start gap-3 rounded-lg border-2 border-warn bg-surface p-3">
       <span aria-hidden="true" className="text-xl font-bold text-warn">
         !
       </span>
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0 flex-1 basis-64">
         <p className="font-semibold">This link had parts the lab could not use; showing the default for them instead:</p>
         <ul className="mt-1 list-disc pl-5">
           {problems.map((problem) => (

@@ -19,11 +19,11 @@ export interface RowLayout {
   x2: number;
 }
 
-export const GUTTER = 112;
+export const GUTTER = 92;
 export const ROW_HEIGHT = 40;
 const STEP_GAP = 6;
 const TOP_PAD = 12;
-const MIN_COLUMN = 128;
+const MIN_COLUMN = 108;
 
 export function layoutSequence(
   participants: Participant[],

@@ -25,7 +25,7 @@ const INITIAL_BOOT: BootState = { status: 'booting', phase: 'loading', message: 
 const INITIAL_RUN: RunState = { result: null, sites: [], elapsedMs: null, resultKey: null, running: false, error: null };
 
 function createWorker(): Worker {
-  return new Worker(new URL('../fixtures/fixture.worker.ts', import.meta.url), { type: 'module' });
+  return new Worker(new URL('../../machines/browser/lab.worker.ts', import.meta.url), { type: 'module' });
 }
 
 /**

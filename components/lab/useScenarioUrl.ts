@@ -6,8 +6,15 @@ import { parseScenarioQuery, scenarioToQuery } from '../../machines/kernel/scena
 import type { Scenario } from '../../machines/kernel/types';
 import type { PatternId } from '../../machines/kernel/vocabulary';
 
+// Faults read `crash@relay.mark:1`; keeping @ : , unescaped (all legal in a query) makes shared
+// links readable and matches what the command line prints.
+function encodeValue(value: string): string {
+  return encodeURIComponent(value).replace(/%40/g, '@').replace(/%3A/g, ':').replace(/%2C/g, ',');
+}
+
 function toSearch(scenario: Scenario, step: number): string {
-  return '?' + new URLSearchParams(scenarioToQuery(scenario, step)).toString();
+  const query = scenarioToQuery(scenario, step);
+  return '?' + Object.entries(query).map(([k, v]) => `${k}=${encodeValue(v)}`).join('&');
 }
 
 function readQuery(params: URLSearchParams | ReturnType<typeof useSearchParams>) {

@@ -1,0 +1,30 @@
+import { FAULT_KINDS } from '../../machines/kernel/vocabulary';
+import { MAX_FAULTS, MAX_ORDERS, MAX_ORDER_TIME_MS } from '../../machines/kernel/scenario';
+
+export const USAGE = `Dual Write Lab — run the simulation from the command line.
+
+Usage: lab <command> [options]        (npm run lab -- <command>, or dual-write-lab <command>)
+
+Commands
+  patterns [--json]                   list the patterns and which ones can run yet
+  run <pattern> [options]             run one scenario: its steps, then what broke
+      --fault <kind>@<point>          arm a fault (repeatable, at most ${MAX_FAULTS}); point = actor.operation[:n]
+      --seed <n>                      scheduler seed, 0 to ${2 ** 31 - 1} (default 1)
+      --idempotent on|off             consumer deduplicates through processed_events (default off)
+      --variant <id>                  pattern variant (default "default")
+      --orders <ms,ms,…>              arrival times of up to ${MAX_ORDERS} orders, 0–${MAX_ORDER_TIME_MS} ms (default 0,40)
+      --points                        list every fault point of the run and the kinds allowed there
+      --json                          print the run (steps, trace, outcome) as one JSON object
+  explore <pattern|all> [options]     every single fault at every point, idempotency off and on
+      --seed <n>                      scheduler seed (default 1)
+      --json                          print { "patterns": [ { "pattern", "runs": [...] } ] }
+  help                                this text
+
+Fault kinds: ${FAULT_KINDS.join(', ')}
+
+Examples
+  lab run naive-db-first --fault crash@service.publish:1
+  lab run outbox-polling --fault crash@relay.mark:1 --idempotent on
+  lab explore all --json > profile.json
+
+Exit codes: 0 ok, 1 unexpected failure (DEBUG=1 shows the stack), 2 bad arguments.`;

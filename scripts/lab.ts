@@ -1,0 +1,43 @@
+/**
+ * The lab's command line: the same simulation as the lab page, in Node on real PGlite.
+ * Exit codes are part of the interface (scripts rely on them): 0 ok, 1 unexpected failure,
+ * 2 bad arguments.
+ */
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli/errors';
+import { exploreCommand } from './cli/explore';
+import { note, print } from './cli/io';
+import { patternsCommand } from './cli/patterns';
+import { runCommand } from './cli/run';
+import { USAGE } from './cli/usage';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  patterns: patternsCommand,
+  run: runCommand,
+  explore: exploreCommand,
+};
+
+const HELP_HINT = 'see "lab --help"';
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    if (command === undefined) throw new UsageError('missing command (patterns, run, explore)');
+    if (command === 'help' || args.includes('--help') || args.includes('-h') || command === '--help' || command === '-h') {
+      print(USAGE);
+      return 0;
+    }
+    const handler = COMMANDS[command];
+    if (!handler) throw new UsageError(`unknown command "${command}" (known: ${Object.keys(COMMANDS).join(', ')}, help)`);
+    return await handler(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      note(`lab: ${error.message}; ${HELP_HINT}`);
+      return EXIT_USAGE;
+    }
+    note(`lab: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.DEBUG === '1' && error instanceof Error && error.stack) note(error.stack);
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,55 @@
+/** Bytes shipped, raw and gzipped (what a server with compression sends), measured from `out/`. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export interface Size {
+  files: number;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface ByteFigures {
+  total: Size;
+  js: Size;
+  wasmAndData: Size;
+  labFirstLoadJs: Size & { scripts: string[] };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))));
+  return nested.flat();
+}
+
+async function sizeOf(files: string[]): Promise<Size> {
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const file of files) {
+    const content = await readFile(file);
+    bytes += content.length;
+    gzipBytes += gzipSync(content, { level: 9 }).length;
+  }
+  return { files: files.length, bytes, gzipBytes };
+}
+
+/** `<script src>` of a page: what the browser must fetch and run before the page is interactive. */
+function scriptSources(html: string): string[] {
+  return [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!.replace(/[?#].*$/, ''));
+}
+
+export async function byteFigures(outDir: string, labPage = 'patterns/outbox-polling/index.html'): Promise<ByteFigures> {
+  const files = await walk(outDir);
+  const rel = (f: string) => relative(outDir, f).split('\\').join('/');
+  const js = files.filter((f) => /^_next\/static\/.*\.js$/.test(rel(f)));
+  const assets = files.filter((f) => /\.(wasm|data)$/.test(f));
+  const html = await readFile(join(outDir, labPage), 'utf8').catch(() => '');
+  const scripts = [...new Set(scriptSources(html))];
+  const scriptFiles = scripts.map((src) => join(outDir, src.replace(/^\//, ''))).filter((f) => files.includes(f));
+  return {
+    total: await sizeOf(files),
+    js: await sizeOf(js),
+    wasmAndData: await sizeOf(assets),
+    labFirstLoadJs: { ...(await sizeOf(scriptFiles)), scripts },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The benchmark: figures and ratios on this machine, never pass/fail (timings on a shared 2-core
+ * box are too noisy to assert). `npm run bench`; results also land in bench/results/latest.json.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { byteFigures, type ByteFigures } from './bytes';
+import { browserFigures, type BrowserFigures } from './browser';
+import { nodeFigures } from './node';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = `${ROOT}out`;
+const RESULTS = `${ROOT}bench/results/latest.json`;
+
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const ms = (value: number | null | undefined) => (value == null ? '—' : `${Math.round(value).toLocaleString('en')} ms`);
+const ratio = (value: number | null | undefined) => (value == null ? '—' : `${value.toFixed(2)}×`);
+const kb = (bytes: number) => `${(bytes / 1024).toLocaleString('en', { maximumFractionDigits: 0 })} KB`;
+
+async function main(): Promise<void> {
+  const started = new Date();
+  console.error('Node');
+  const node = await nodeFigures(log);
+
+  let browser: BrowserFigures | null = null;
+  let bytes: ByteFigures | null = null;
+  let browserSkipped: string | null = null;
+  if (!existsSync(`${OUT}/index.html`)) {
+    browserSkipped = 'out/ is missing: build the site first (npm run build), then run npm run bench again';
+    console.error(`Browser: skipped — ${browserSkipped}`);
+  } else if (!existsSync('/usr/bin/chromium')) {
+    browserSkipped = 'no Chromium at /usr/bin/chromium (apt-get install -y chromium)';
+    console.error(`Browser: skipped — ${browserSkipped}`);
+    bytes = await byteFigures(OUT);
+  } else {
+    console.error('Browser');
+    browser = await browserFigures(OUT, log);
+    bytes = await byteFigures(OUT);
+  }
+
+  const rows: [string, string][] = [
+    ['PGlite boot (Node)', ms(node.bootMs)],
+    [`long run: ${node.longRun.orders} orders, ${node.longRun.steps} steps${node.longRun.settled ? '' : ' (not settled!)'}`, ms(node.longRun.kernelMs)],
+    ['  steps per second', node.longRun.stepsPerSecond.toFixed(0)],
+    [`  same ${node.longRun.statements} statements issued directly`, ms(node.longRun.rawSqlMs)],
+    ['  kernel ÷ raw SQL', ratio(node.longRun.kernelOverRaw)],
+    [`explore all (${node.explore.patterns.join(', ')}): ${node.explore.runs} runs`, ms(node.explore.ms)],
+    ['  per run', `${node.explore.msPerRun.toFixed(1)} ms`],
+  ];
+  if (browser) {
+    rows.push(
+      [`lab page boot → step enabled, median of ${browser.lab.loadsMs.length}`, browser.lab.medianMs == null ? (browser.lab.note ?? '—') : ms(browser.lab.medianMs)],
+      [`bare PGlite page → ready, median of ${browser.bare.loadsMs.length}`, browser.bare.medianMs == null ? (browser.bare.note ?? '—') : ms(browser.bare.medianMs)],
+      ['  lab ÷ bare', ratio(browser.labOverBare)],
+    );
+  } else rows.push(['browser', `skipped: ${browserSkipped}`]);
+  if (bytes) {
+    rows.push(
+      [`out/ total (${bytes.total.files} files)`, `${kb(bytes.total.bytes)} (gzip ${kb(bytes.total.gzipBytes)})`],
+      [`JS under _next/static (${bytes.js.files} files)`, `${kb(bytes.js.bytes)} (gzip ${kb(bytes.js.gzipBytes)})`],
+      [`wasm + data (${bytes.wasmAndData.files} files)`, `${kb(bytes.wasmAndData.bytes)} (gzip ${kb(bytes.wasmAndData.gzipBytes)})`],
+      [`lab page first-load JS (${bytes.labFirstLoadJs.files} scripts)`, `${kb(bytes.labFirstLoadJs.bytes)} (gzip ${kb(bytes.labFirstLoadJs.gzipBytes)})`],
+    );
+  }
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\nDual Write Lab benchmark — Node ${process.version}, ${cpus().length} cores, ${started.toISOString()}`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+
+  await mkdir(`${ROOT}bench/results`, { recursive: true });
+  const figures = { date: started.toISOString(), node: process.version, cores: cpus().length, nodeFigures: node, browser, browserSkipped, bytes };
+  await writeFile(RESULTS, `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`\nwritten to bench/results/latest.json`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (process.env.DEBUG === '1' ? error.stack : error.message) : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { ArmedFault, FaultPoint } from '../../machines/kernel/types';
 import { FAULT_DESCRIPTIONS, type FaultKind } from '../../machines/kernel/vocabulary';
 
@@ -12,6 +12,7 @@ export function FaultMenu({
   x,
   y,
   maxWidth,
+  visible,
   label,
   onClose,
   children,
@@ -19,11 +20,23 @@ export function FaultMenu({
   x: number;
   y: number;
   maxWidth: number;
+  /** The part of the scroll box in view (content coordinates): the menu moves up to stay inside. */
+  visible?: { top: number; bottom: number };
   label: string;
   onClose: () => void;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const [top, setTop] = useState(y);
+
+  useLayoutEffect(() => {
+    const height = ref.current?.offsetHeight ?? 0;
+    if (!visible || y + height <= visible.bottom - 8) {
+      setTop(y);
+      return;
+    }
+    setTop(Math.max(visible.top + 8, visible.bottom - height - 8));
+  }, [y, visible]);
 
   useEffect(() => {
     const root = ref.current;
@@ -50,7 +63,7 @@ export function FaultMenu({
         }
       }}
       className="absolute z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-line bg-surface p-3 text-sm shadow-xl"
-      style={{ left: Math.max(8, Math.min(x, maxWidth - width - 8)), top: y, width }}
+      style={{ left: Math.max(8, Math.min(x, maxWidth - width - 8)), top, width }}
     >
       <div className="mb-2 flex items-start justify-between gap-2">
         <p className="font-semibold">{label}</p>

@@ -101,7 +101,7 @@ export function FlowView(props: FlowViewProps) {
   return (
     <div
       data-testid="flow-view"
-      className="h-[440px] w-full overflow-hidden rounded-md border border-line"
+      className="relative h-[440px] w-full overflow-hidden rounded-md border border-line"
       aria-label="Flow view: participants and the channels between them; the narration describes the same step in words."
       role="figure"
     >
@@ -116,8 +116,10 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
   const positions = useMemo(() => {
     const used = new Map<string, number>();
     const result = new Map<string, { x: number; y: number }>();
+    // Without a relay the broker takes its place, next to the service that publishes to it.
+    const hasRelay = participants.some((p) => p.kind === 'relay');
     for (const p of participants) {
-      const slot = SLOT[p.kind];
+      const slot = !hasRelay && p.kind === 'broker' ? SLOT.relay : SLOT[p.kind];
       const key = `${slot.col}:${slot.row}`;
       const n = used.get(key) ?? 0;
       used.set(key, n + 1);
@@ -127,6 +129,7 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
   }, [participants]);
 
   const current = useMemo(() => trace.filter((e) => e.step === step), [trace, step]);
+  const name = (id: string) => participants.find((p) => p.id === id)?.label ?? id;
   const activeIds = useMemo(() => new Set(current.flatMap((e) => [e.from, e.to])), [current]);
 
   const nodes = useMemo<ParticipantNode[]>(
@@ -170,10 +173,6 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
         sourceHandle: `s-${sourceSide}`,
         targetHandle: `t-${targetSide}`,
         animated: Boolean(lit),
-        label: lit ? `${failed ? '✖ ' : ''}${lit.label}` : undefined,
-        labelStyle: { fontSize: 14, fontWeight: 700, fill: failed ? 'var(--bad)' : 'var(--fg)' },
-        labelBgStyle: { fill: 'var(--surface)' },
-        labelBgPadding: [4, 2] as [number, number],
         style: { stroke: color, strokeWidth: lit ? 3 : 1.5 },
         zIndex: lit ? 1 : 0,
         data: { lit: Boolean(lit) },
@@ -184,12 +183,21 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
   return (
     <>
       <FitOnResize count={participants.length} />
+      {/* Edge labels collide with nodes on short edges; the current messages are listed here instead. */}
+      <ul className="pointer-events-none absolute left-2 right-2 top-2 z-10 space-y-0.5 text-sm" aria-hidden="true">
+        {current.map((e) => (
+          <li key={e.seq} className={`w-fit max-w-full truncate rounded bg-surface/90 px-1.5 font-semibold ${e.ok ? '' : 'text-bad'}`}>
+            {e.ok ? '' : '✖ '}
+            {e.from === e.to ? name(e.from) : `${name(e.from)} → ${name(e.to)}`}: <span className="font-normal">{e.label}</span>
+          </li>
+        ))}
+      </ul>
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.08 }}
+        fitViewOptions={{ padding: { top: '70px', bottom: 0.06, left: 0.06, right: 0.06 } }}
         nodesDraggable={false}
         nodesConnectable={false}
         nodesFocusable={false}
@@ -215,7 +223,7 @@ function FitOnResize({ count }: { count: number }) {
   useEffect(() => {
     const onResize = () => {
       cancelAnimationFrame(frame.current);
-      frame.current = requestAnimationFrame(() => void fitView({ padding: 0.12 }));
+      frame.current = requestAnimationFrame(() => void fitView({ padding: { top: '70px', bottom: 0.06, left: 0.06, right: 0.06 } }));
     };
     window.addEventListener('resize', onResize);
     return () => {

@@ -51,6 +51,11 @@ export function LabShell({ patternId }: { patternId: string }) {
   }, [fresh, urlStep, total, setStep]);
 
   const goTo = useCallback((n: number) => setStep(Math.max(0, Math.min(n, total))), [setStep, total]);
+  // Relative moves read the step at the moment of the call, so fast repeated keys all count.
+  const stepBy = useCallback(
+    (delta: number) => setStep((current) => Math.max(0, Math.min(Math.min(current, total) + delta, total))),
+    [setStep, total],
+  );
   const { playing, setPlaying, speed, setSpeed, togglePlay } = usePlayback(step, total, goTo);
 
   const update = useCallback((next: Partial<Scenario>) => setScenario({ ...scenario, ...next }, step), [scenario, setScenario, step]);
@@ -58,11 +63,11 @@ export function LabShell({ patternId }: { patternId: string }) {
   useKeyboardShortcuts({
     forward: () => {
       setPlaying(false);
-      goTo(step + 1);
+      stepBy(1);
     },
     back: () => {
       setPlaying(false);
-      goTo(step - 1);
+      stepBy(-1);
     },
     togglePlay: () => {
       if (result) togglePlay();
@@ -72,6 +77,7 @@ export function LabShell({ patternId }: { patternId: string }) {
       goTo(0);
     },
     toggleHelp: () => setHelpOpen((open) => !open),
+    closeHelp: () => setHelpOpen(false),
   });
 
   const snapshots = result?.snapshots ?? [];

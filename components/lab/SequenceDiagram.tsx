@@ -9,8 +9,8 @@ import { GUTTER, layoutSequence } from './sequence-layout';
 import { usePrefersReducedMotion } from './usePrefersReducedMotion';
 
 type MenuState =
-  | { type: 'entry'; seq: number; x: number; y: number }
-  | { type: 'actor'; actor: string; x: number; y: number }
+  | { type: 'entry'; seq: number; x: number; y: number; visible: { top: number; bottom: number } }
+  | { type: 'actor'; actor: string; x: number; y: number; visible: { top: number; bottom: number } }
   | null;
 
 const HEADER_HEIGHT = 64;
@@ -104,6 +104,11 @@ export function SequenceDiagram({
     }
   }, [step, layout, reducedMotion]);
 
+  const visibleArea = useCallback(() => {
+    const el = scrollRef.current;
+    return el ? { top: el.scrollTop + HEADER_HEIGHT, bottom: el.scrollTop + el.clientHeight } : { top: 0, bottom: Infinity };
+  }, []);
+
   const closeMenu = useCallback(() => {
     setMenu(null);
     const opener = openerRef.current;
@@ -115,9 +120,9 @@ export function SequenceDiagram({
       const row = layout.rows.find((r) => r.entry.seq === seq);
       if (!row) return;
       openerRef.current = target;
-      setMenu({ type: 'entry', seq, x: Math.min(row.x1, row.x2), y: HEADER_HEIGHT + row.y + 12 });
+      setMenu({ type: 'entry', seq, x: Math.min(row.x1, row.x2), y: HEADER_HEIGHT + row.y + 12, visible: visibleArea() });
     },
-    [layout],
+    [layout, visibleArea],
   );
 
   const stepByIndex = useMemo(() => new Map(steps.map((s) => [s.index, s])), [steps]);
@@ -155,7 +160,8 @@ export function SequenceDiagram({
             snapshot={snapshot}
             onOpen={(actor, target, x) => {
               openerRef.current = target;
-              setMenu({ type: 'actor', actor, x, y: (scrollRef.current?.scrollTop ?? 0) + HEADER_HEIGHT });
+              const visible = visibleArea();
+              setMenu({ type: 'actor', actor, x, y: visible.top, visible });
             }}
           />
           <svg
@@ -265,6 +271,7 @@ export function SequenceDiagram({
               seq={menu.seq}
               x={menu.x}
               y={menu.y}
+              visible={menu.visible}
               maxWidth={Math.max(layout.width, availableWidth)}
               result={result}
               stepByIndex={stepByIndex}
@@ -285,6 +292,7 @@ export function SequenceDiagram({
             <FaultMenu
               x={menu.x}
               y={menu.y}
+              visible={menu.visible}
               maxWidth={Math.max(layout.width, availableWidth)}
               label={`Upcoming steps of ${participants.find((p) => p.id === menu.actor)?.label ?? menu.actor}`}
               onClose={closeMenu}
@@ -376,6 +384,7 @@ function EntryMenu({
   seq,
   x,
   y,
+  visible,
   maxWidth,
   result,
   stepByIndex,
@@ -391,6 +400,7 @@ function EntryMenu({
   seq: number;
   x: number;
   y: number;
+  visible: { top: number; bottom: number };
   maxWidth: number;
   result: RunResult;
   stepByIndex: Map<number, StepRecord>;
@@ -412,6 +422,7 @@ function EntryMenu({
     <FaultMenu
       x={x}
       y={y}
+      visible={visible}
       maxWidth={maxWidth}
       label={`Step ${stepRecord.index} · ${stepRecord.t} simulated ms`}
       onClose={onClose}

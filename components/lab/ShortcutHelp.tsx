@@ -35,7 +35,7 @@ export function ShortcutHelp({ open, onToggle }: { open: boolean; onToggle: (ope
           id="shortcut-help"
           role="dialog"
           aria-label="Keyboard shortcuts"
-          className="absolute right-0 top-full z-40 mt-2 w-72 rounded-lg border border-line bg-surface p-3 shadow-xl"
+          className="absolute right-0 top-full z-40 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-lg border border-line bg-surface p-3 shadow-xl"
           onKeyDown={(event) => {
             if (event.key === 'Escape') onToggle(false);
           }}

@@ -8,6 +8,7 @@ export interface ShortcutHandlers {
   togglePlay: () => void;
   reset: () => void;
   toggleHelp: () => void;
+  closeHelp: () => void;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -30,8 +31,12 @@ export function useKeyboardShortcuts(handlers: ShortcutHandlers) {
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (isTyping(event.target)) return;
       const h = ref.current;
+      if (event.key === 'Escape') {
+        h.closeHelp();
+        return;
+      }
+      if (isTyping(event.target)) return;
       switch (event.key) {
         case 'ArrowRight':
         case 'k':

@@ -1,7 +1,7 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { parseScenarioQuery, scenarioToQuery } from '../../machines/kernel/scenario';
 import type { Scenario } from '../../machines/kernel/types';
 import type { PatternId } from '../../machines/kernel/vocabulary';
@@ -30,42 +30,65 @@ function readQuery(params: URLSearchParams | ReturnType<typeof useSearchParams>)
 
 /**
  * The URL is the lab's one source of truth for the scenario and the step: every change is written
- * there and read back, so copying the address bar always reproduces what is on screen.
+ * there, so copying the address bar always reproduces what is on screen. The query is mirrored in
+ * local state and written with the History API, so a keypress is on screen in the same frame and
+ * two quick presses never read a stale step; Back/Forward are picked up from `popstate`.
  * Scenario changes push a history entry (Back undoes a fault); step moves replace it (playing to
  * the end does not leave fifty entries behind).
  */
 export function useScenarioUrl(pattern: PatternId, variants: readonly string[]) {
   const params = useSearchParams();
-  const search = params.toString();
-  const parsed = useMemo(
-    () => parseScenarioQuery(pattern, readQuery(new URLSearchParams(search)), variants),
-    [pattern, search, variants],
+  const [search, setSearch] = useState(() => params.toString());
+  const latest = useRef(search);
+
+  useEffect(() => {
+    const onPopState = () => {
+      latest.current = window.location.search.replace(/^\?/, '');
+      setSearch(latest.current);
+    };
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
+
+  const parse = useCallback(
+    (text: string) => parseScenarioQuery(pattern, readQuery(new URLSearchParams(text)), variants),
+    [pattern, variants],
   );
+  const parsed = useMemo(() => parse(search), [parse, search]);
 
   // Problems are those of the link the page was opened with; once the URL is rewritten to the
   // default they would vanish, so they are kept until dismissed.
   const [problems, setProblems] = useState<string[]>(() => parsed.problems);
   const step = parsed.step ?? 0;
 
-  useEffect(() => {
-    const canonical = toSearch(parsed.scenario, step);
-    if (canonical !== window.location.search) {
-      window.history.replaceState(window.history.state, '', canonical + window.location.hash);
+  const write = useCallback((next: string, mode: 'push' | 'replace') => {
+    latest.current = next.replace(/^\?/, '');
+    if (next !== window.location.search) {
+      if (mode === 'push') window.history.pushState(window.history.state, '', next + window.location.hash);
+      else window.history.replaceState(window.history.state, '', next + window.location.hash);
     }
-  }, [parsed.scenario, step]);
+    setSearch(latest.current);
+  }, []);
+
+  useEffect(() => {
+    write(toSearch(parsed.scenario, step), 'replace');
+  }, [parsed.scenario, step, write]);
 
   const setStep = useCallback(
-    (next: number) => {
-      window.history.replaceState(window.history.state, '', toSearch(parsed.scenario, Math.max(0, next)));
+    (next: number | ((current: number) => number)) => {
+      const current = parse(latest.current);
+      const value = typeof next === 'function' ? next(current.step ?? 0) : next;
+      write(toSearch(current.scenario, Math.max(0, value)), 'replace');
     },
-    [parsed.scenario],
+    [parse, write],
   );
 
   const setScenario = useCallback(
-    (next: Scenario, nextStep: number = step) => {
-      window.history.pushState(window.history.state, '', toSearch(next, Math.max(0, nextStep)));
+    (next: Scenario, nextStep?: number) => {
+      const current = parse(latest.current);
+      write(toSearch(next, Math.max(0, nextStep ?? current.step ?? 0)), 'push');
     },
-    [step],
+    [parse, write],
   );
 
   const dismissProblems = useCallback(() => setProblems([]), []);

@@ -86,11 +86,13 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
   for (const [orderId, copies] of byOrder) {
     const deliveries = copies.reduce((n, m) => n + m.deliveries, 0);
     if (deliveries <= 1) continue;
+    const applied = shipments.filter((s) => s.order_id === orderId).length;
+    const harm = applied <= 1 ? ' It was applied only once, so the repeat did no harm.' : '';
     anomalies.push({
       id: 'duplicate-delivery',
       subject: `order ${orderId}`,
       evidence: copies.map((m) => ({ ref: ref(m), detail: `${m.eventType} ${m.eventId}, delivered ${m.deliveries} time(s)` })),
-      why: `The consumer received OrderPlaced for order ${orderId} ${deliveries} times${copies.length > 1 ? ` (${copies.length} copies in the topic)` : ''}${causeOf(input.steps, orderId)}.`,
+      why: `The consumer received OrderPlaced for order ${orderId} ${deliveries} times${copies.length > 1 ? ` (${copies.length} copies in the topic)` : ''}${causeOf(input.steps, orderId)}.${harm}`,
     });
   }
 

@@ -53,6 +53,14 @@ describe('scenario query', () => {
     expect(parsed.scenario.faults).toEqual([{ kind: 'crash', at: 'relay.mark:1' }]);
   });
 
+  it('rejects empty order times and malformed actor names without throwing', () => {
+    const parsed = parseScenarioQuery('outbox-polling', { orders: '0,,5', faults: 'crash@-x.y,crash@a-.b' }, variants);
+    expect(parsed.scenario.orders).toEqual([0, 40]);
+    expect(parsed.scenario.faults).toEqual([]);
+    const text = parsed.problems.join('\n');
+    for (const fragment of ['orders "0,,5"', 'crash@-x.y', 'crash@a-.b']) expect(text).toContain(fragment);
+  });
+
   it('keeps out script and oversized input', () => {
     const parsed = parseScenarioQuery('outbox-polling', { faults: '<script>alert(1)</script>', seed: '1e40', orders: '0,99999999' }, variants);
     expect(parsed.scenario).toEqual(defaultScenario('outbox-polling'));

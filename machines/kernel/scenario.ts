@@ -19,7 +19,7 @@ const seedSchema = z.coerce.number().int().min(0).max(2 ** 31 - 1);
 
 const faultSchema = z
   .string()
-  .regex(/^[a-z-]+@[a-z-]+\.[a-z-]+(:[1-9][0-9]{0,2})?$/, 'expected kind@actor.operation[:n]')
+  .regex(/^[a-z]+(-[a-z]+)*@[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z]+)*(:[1-9][0-9]{0,2})?$/, 'expected kind@actor.operation[:n]')
   .transform((text, ctx): ArmedFault => {
     const [kind, at] = text.split('@') as [string, string];
     if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
@@ -30,7 +30,8 @@ const faultSchema = z
   });
 
 const ordersSchema = z
-  .array(z.coerce.number().int().min(0).max(MAX_ORDER_TIME_MS))
+  // Digits only: coercion would read an empty item as 0.
+  .array(z.string().regex(/^\d{1,6}$/, 'each order time is whole milliseconds').transform(Number).pipe(z.number().max(MAX_ORDER_TIME_MS)))
   .min(1, 'at least one order')
   .max(MAX_ORDERS, `at most ${MAX_ORDERS} orders`);
 

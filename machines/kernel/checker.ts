@@ -22,7 +22,10 @@ interface Shipment {
   event_id: string;
 }
 
-/** The struck faults that concern this order, or every struck fault when none names it. */
+/**
+ * The struck faults that concern this order (or every struck fault when none names it), as a
+ * clause to append after a colon; empty when nothing struck.
+ */
 function causeOf(steps: StepRecord[], orderId: number | null): string {
   const struck = steps.filter((s) => s.struck);
   if (struck.length === 0) return '';
@@ -30,6 +33,10 @@ function causeOf(steps: StepRecord[], orderId: number | null): string {
   const chosen = mentions.length > 0 ? mentions : struck;
   const clauses = chosen.map((s) => `${lowerFirstWord(s.caption.replace(/\.$/, ''))} (step ${s.index})`);
   return `: ${clauses.join('; ')}`;
+}
+
+function times(n: number): string {
+  return n === 2 ? 'twice' : `${n} times`;
 }
 
 function lowerFirstWord(text: string): string {
@@ -92,7 +99,7 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
       id: 'duplicate-delivery',
       subject: `order ${orderId}`,
       evidence: copies.map((m) => ({ ref: ref(m), detail: `${m.eventType} ${m.eventId}, delivered ${m.deliveries} time(s)` })),
-      why: `The consumer received OrderPlaced for order ${orderId} ${deliveries} times${copies.length > 1 ? ` (${copies.length} copies in the topic)` : ''}${causeOf(input.steps, orderId)}.${harm}`,
+      why: `The consumer received OrderPlaced for order ${orderId} ${times(deliveries)}${copies.length > 1 ? ` (${copies.length} copies in the topic)` : ''}${causeOf(input.steps, orderId)}.${harm}`,
     });
   }
 
@@ -104,7 +111,7 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
       id: 'duplicate-effect',
       subject: `order ${orderId}`,
       evidence: rows.map((s) => ({ ref: `consumer.shipments id=${s.id}`, detail: `shipment for order ${orderId} from ${s.event_id}` })),
-      why: `Order ${orderId} was shipped ${rows.length} times: the consumer applied a repeated delivery again${causeOf(input.steps, orderId)}.`,
+      why: `Order ${orderId} was shipped ${times(rows.length)}, because the consumer applied a repeated delivery each time it came${causeOf(input.steps, orderId)}.`,
     });
   }
 

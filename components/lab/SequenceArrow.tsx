@@ -11,12 +11,16 @@ const MAX_LABEL = 40;
 
 const MARK_GLYPH: Partial<Record<TraceEntry['kind'], string>> = { crash: '✖', restart: '↻', error: '✖' };
 
-function describe(entry: TraceEntry, state: ArrowState): string {
+// The accessible name starts with exactly the text drawn on the arrow (speech users say what
+// they see), then adds what the drawing shows only by position, colour and line style.
+function describe(entry: TraceEntry, state: ArrowState, shown: string): string {
+  const visible = `${entry.ok || entry.from === entry.to ? '' : '✖ '}${shown}${entry.sql ? ' SQL' : ''}`;
   const where = entry.from === entry.to ? entry.from : `${entry.from} to ${entry.to}`;
+  const full = shown === entry.label ? '' : ` ${entry.label}.`;
   const failed = entry.ok ? '' : ', failed';
   const fault = entry.fault ? `, fault struck: ${FAULT_DESCRIPTIONS[entry.fault.kind].label}` : '';
   const action = state === 'upcoming' ? ' Press Enter to arm a fault here.' : ' Press Enter for details.';
-  return `Step ${entry.step}, ${where}: ${entry.label} (${entry.kind}${failed}${fault}, ${state === 'upcoming' ? 'upcoming' : 'done'}).${action}`;
+  return `${visible}. Step ${entry.step}, ${where}.${full} (${entry.kind}${failed}${fault}, ${state === 'upcoming' ? 'upcoming' : 'done'}).${action}`;
 }
 
 /**
@@ -65,7 +69,7 @@ export const SequenceArrow = memo(function SequenceArrow({
       className="seq-arrow cursor-pointer"
       role="button"
       tabIndex={0}
-      aria-label={describe(entry, state)}
+      aria-label={describe(entry, state, shown)}
       data-testid={`arrow-${entry.seq}`}
       data-step={entry.step}
       data-state={state === 'upcoming' ? 'upcoming' : 'done'}

@@ -363,15 +363,21 @@ function LifelineHeaders({
               type="button"
               data-testid={`lifeline-${p.id}`}
               onClick={(event) => onOpen(p.id, event.currentTarget, GUTTER + columnWidth * i)}
-              aria-label={`${p.label}${down ? ' (down)' : ''}: list its upcoming steps to arm a fault`}
               className={`flex w-full flex-col items-center justify-center rounded-md border-2 px-1 py-1 text-center leading-tight hover:border-accent ${
                 down ? 'border-dashed border-bad opacity-80' : 'border-line'
               }`}
             >
               <span className="text-sm font-semibold">{p.label}</span>
               <span className={`text-xs ${down ? 'font-bold text-bad' : 'text-muted'}`}>
-                {down ? '✖ down' : (state ?? p.kind)}
+                {down ? (
+                  <>
+                    <span aria-hidden="true">✖ </span>down
+                  </>
+                ) : (
+                  (state ?? p.kind)
+                )}
               </span>
+              <span className="sr-only">: list its upcoming steps to arm a fault</span>
             </button>
           </div>
         );

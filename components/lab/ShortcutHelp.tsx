@@ -21,7 +21,7 @@ export function ShortcutHelp({ open, onToggle }: { open: boolean; onToggle: (ope
         className={BUTTON}
         aria-expanded={open}
         aria-controls="shortcut-help"
-        aria-label="Keyboard shortcuts (?)"
+        aria-label="Keys: keyboard shortcuts (?)"
         onClick={() => onToggle(!open)}
         data-testid="shortcut-help-toggle"
       >

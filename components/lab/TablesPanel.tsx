@@ -47,7 +47,8 @@ export function TablesPanel({ snapshot, previous }: { snapshot: WorldSnapshot | 
                 {table.rows.length === 0 ? (
                   <p className="text-sm text-muted">empty</p>
                 ) : (
-                  <div className="overflow-x-auto">
+                  // Focusable so keyboard users can scroll a wide table sideways.
+                  <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`Table ${table.name}`}>
                     <table className="w-full border-collapse font-mono text-sm">
                       <thead>
                         <tr className="border-b border-line text-left text-muted">

@@ -3,7 +3,8 @@ import { expect, type Page } from '@playwright/test';
 /** Opens a lab page and waits until Postgres has booted and the run is on screen. */
 export async function openLab(page: Page, path: string): Promise<void> {
   await page.goto(path);
-  await expect(page.getByTestId('step-forward')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.getByTestId('sequence-diagram')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('narration')).toBeVisible();
 }
 
 /** Steps forward until the outcome panel shows the verdict. */

@@ -93,7 +93,11 @@ export function LabShell({ patternId }: { patternId: string }) {
   const disarm = (fault: ArmedFault) => update({ faults: scenario.faults.filter((f) => !sameFault(f, fault)) });
 
   return (
-    <div className="mx-auto max-w-[1600px] space-y-3 px-3 py-4 sm:px-4">
+    <div
+      className="mx-auto max-w-[1600px] space-y-3 px-3 py-4 sm:px-4"
+      data-testid="lab"
+      data-ready={fresh && !run.running ? 'true' : 'false'}
+    >
       <header className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1">
         <div className="min-w-0">
           <p className="text-sm text-muted">

@@ -57,11 +57,10 @@ export const SequenceArrow = memo(function SequenceArrow({
   const shown = entry.label.length > MAX_LABEL ? `${entry.label.slice(0, MAX_LABEL - 1)}…` : entry.label;
   const labelWidth = Math.max((shown.length + (entry.sql ? 5 : 0) + (failed && !self ? 2 : 0)) * 7.4 + 12, 40);
   const clamp = (x: number) => Math.max(gutter + 2, Math.min(x, width - labelWidth - 4));
-  const labelX = self
-    ? x1 + 18 + labelWidth <= width
-      ? x1 + 18
-      : x1 - 18 - labelWidth
-    : clamp(mid - labelWidth / 2);
+  // A mark near the right edge gets its label on the left, anchored at its end so an
+  // underestimated width can never run the text into the mark.
+  const leftOfMark = self && x1 + 18 + labelWidth > width;
+  const labelX = self ? (leftOfMark ? x1 - 18 - labelWidth : x1 + 18) : clamp(mid - labelWidth / 2);
   const labelY = self ? y - 9 : y - 25;
 
   return (
@@ -139,7 +138,8 @@ export const SequenceArrow = memo(function SequenceArrow({
         opacity={0.92}
       />
       <text
-        x={labelX + 4}
+        x={leftOfMark ? x1 - 20 : labelX + 4}
+        textAnchor={leftOfMark ? 'end' : 'start'}
         y={labelY + 14}
         fontSize={13.5}
         fontWeight={state === 'current' ? 700 : 500}

@@ -233,8 +233,9 @@ export function SequenceDiagram({
 
             <g aria-hidden="true">
               <line x1={0} x2={layout.width} y1={nowLine} y2={nowLine} stroke="var(--accent)" strokeWidth={2} />
-              <text x={layout.width - 8} y={nowLine + 14} textAnchor="end" fontSize={12} fontWeight={700} fill="var(--accent)">
-                ▲ done · upcoming ▼
+              {/* In the gutter, where no arrow label can sit on top of it. */}
+              <text x={6} y={step === 0 ? nowLine + 14 : nowLine - 5} fontSize={11} fontWeight={700} fill="var(--accent)">
+                {step === 0 ? 'start ▼' : 'now ▲'}
               </text>
             </g>
 

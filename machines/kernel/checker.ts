@@ -36,7 +36,11 @@ function causeOf(steps: StepRecord[], orderId: number | null): string {
 }
 
 function times(n: number): string {
-  return n === 2 ? 'twice' : `${n} times`;
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+}
+
+function delivered(n: number): string {
+  return n === 0 ? 'never delivered' : `delivered ${times(n)}`;
 }
 
 function lowerFirstWord(text: string): string {
@@ -64,7 +68,7 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
       evidence: [
         { ref: `service.orders id=${orderId}`, detail: 'committed in the source of truth' },
         ...(inTopic.length > 0
-          ? inTopic.map((m) => ({ ref: ref(m), detail: `in the topic, delivered ${m.deliveries} time(s), never applied` }))
+          ? inTopic.map((m) => ({ ref: ref(m), detail: `in the topic, ${delivered(m.deliveries)}, never applied` }))
           : [{ ref: 'topics', detail: `no message for order ${orderId} in any topic` }]),
         { ref: 'consumer.shipments', detail: `no shipment for order ${orderId}` },
       ],
@@ -98,7 +102,7 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
     anomalies.push({
       id: 'duplicate-delivery',
       subject: `order ${orderId}`,
-      evidence: copies.map((m) => ({ ref: ref(m), detail: `${m.eventType} ${m.eventId}, delivered ${m.deliveries} time(s)` })),
+      evidence: copies.map((m) => ({ ref: ref(m), detail: `${m.eventType} ${m.eventId}, ${delivered(m.deliveries)}` })),
       why: `The consumer received OrderPlaced for order ${orderId} ${times(deliveries)}${copies.length > 1 ? ` (${copies.length} copies in the topic)` : ''}${causeOf(input.steps, orderId)}.${harm}`,
     });
   }

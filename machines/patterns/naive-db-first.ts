@@ -5,7 +5,16 @@
  */
 import { assign, setup } from 'xstate';
 import type { Operation, PatternDefinition } from '../kernel/pattern';
-import { CLIENT_PARTICIPANT, type OrderRequest } from '../actors/client';
+import { CLIENT_PARTICIPANT } from '../actors/client';
+import {
+  idleState,
+  orderServiceImplementations,
+  orderServiceRootTransitions,
+  SERVICE_PARTICIPANT,
+  serviceCrashedState,
+  type OrderServiceContext,
+  type OrderServiceEvent,
+} from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
 import { ORDERS_TOPIC } from '../actors/outbox-relay';
 import { CONSUMER_TABLES, ORDERS_TABLE } from '../actors/postgres';
@@ -13,40 +22,30 @@ import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
 import { amountFor, insertOrder } from './order-writes';
 
-interface ServiceContext {
-  queue: OrderRequest[];
-  current: OrderRequest | null;
+interface ServiceContext extends OrderServiceContext {
   eventId: string | null;
 }
 
 type ServiceEvent =
-  | { type: 'ORDER_REQUESTED'; request: OrderRequest }
+  | OrderServiceEvent
   | { type: 'WRITTEN'; eventId: string }
   | { type: 'WRITE_FAILED' }
   | { type: 'PUBLISHED' }
-  | { type: 'PUBLISH_FAILED' }
-  | { type: 'CRASH' }
-  | { type: 'RESTARTED' };
+  | { type: 'PUBLISH_FAILED' };
 
-const empty = (): ServiceContext => ({ queue: [], current: null, eventId: null });
+const fresh = (): ServiceContext => ({ queue: [], current: null, eventId: null });
+const shared = orderServiceImplementations<ServiceContext, ServiceEvent>(fresh);
 
 export const naiveDbFirstService = setup({
   types: { context: {} as ServiceContext, events: {} as ServiceEvent },
-  guards: { hasQueuedRequest: ({ context }) => context.queue.length > 0 },
-  actions: { finishRequest: assign({ current: null, eventId: null }) },
+  guards: shared.guards,
+  actions: { ...shared.actions, finishRequest: assign({ current: null, eventId: null }) },
 }).createMachine({
-  id: 'service',
-  context: empty,
+  id: SERVICE_PARTICIPANT,
+  context: fresh,
   initial: 'idle',
   states: {
-    idle: {
-      tags: ['idle'],
-      always: {
-        guard: 'hasQueuedRequest',
-        target: 'writing',
-        actions: assign(({ context }) => ({ current: context.queue[0]!, queue: context.queue.slice(1) })),
-      },
-    },
+    idle: idleState('writing'),
     writing: {
       meta: { op: 'write-order' },
       on: {
@@ -62,12 +61,9 @@ export const naiveDbFirstService = setup({
         PUBLISH_FAILED: { target: 'idle', actions: 'finishRequest' },
       },
     },
-    [CRASHED_STATE]: { meta: { op: 'restart', delay: 'restartMs' }, on: { RESTARTED: { target: 'idle', actions: assign(empty) } } },
+    [CRASHED_STATE]: serviceCrashedState,
   },
-  on: {
-    ORDER_REQUESTED: { actions: assign({ queue: ({ context, event }) => [...context.queue, event.request] }) },
-    CRASH: `.${CRASHED_STATE}`,
-  },
+  on: orderServiceRootTransitions,
 });
 
 const writeOrder: Operation<ServiceContext> = {

@@ -193,7 +193,22 @@ export function LabShell({ patternId }: { patternId: string }) {
               <Panel title="Flow">
                 <FlowView participants={result.participants} trace={result.trace} step={step} snapshot={snapshot} />
               </Panel>
-              <TablesPanel snapshot={snapshot} previous={previous} />
+              <TablesPanel
+                title="Postgres tables"
+                testId="tables-panel"
+                tables={snapshot?.tables}
+                previousTables={previous?.tables}
+                empty="No tables in this run."
+              />
+              {snapshot?.inspections && snapshot.inspections.length > 0 ? (
+                <TablesPanel
+                  title="Inside the machinery"
+                  testId="inspections-panel"
+                  tables={snapshot.inspections}
+                  previousTables={previous?.inspections}
+                  empty=""
+                />
+              ) : null}
               <TopicPanel snapshot={snapshot} />
             </div>
           </div>

@@ -1,4 +1,4 @@
-import type { TableRow, TableSnapshot, WorldSnapshot } from '../../machines/kernel/types';
+import type { TableRow, TableSnapshot } from '../../machines/kernel/types';
 import { Panel } from './Panel';
 
 type Change = 'new' | 'changed' | null;
@@ -29,21 +29,30 @@ function shorten(text: string): string {
   return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }
 
-/** What Postgres holds right after the current step; rows this step wrote are highlighted. */
-export function TablesPanel({ snapshot, previous }: { snapshot: WorldSnapshot | undefined; previous: WorldSnapshot | undefined }) {
+interface TablesPanelProps {
+  title: string;
+  testId: string;
+  tables: TableSnapshot[] | undefined;
+  previousTables: TableSnapshot[] | undefined;
+  empty: string;
+}
+
+/** Tables as they are right after the current step; rows this step wrote are highlighted. */
+export function TablesPanel({ title, testId, tables, previousTables, empty }: TablesPanelProps) {
   return (
-    <Panel title="Postgres tables" testId="tables-panel">
-      {!snapshot || snapshot.tables.length === 0 ? (
-        <p className="text-muted">No tables in this run.</p>
+    <Panel title={title} testId={testId}>
+      {!tables || tables.length === 0 ? (
+        <p className="text-muted">{empty}</p>
       ) : (
         <div className="space-y-4">
-          {snapshot.tables.map((table) => {
-            const marks = changes(table, previous?.tables.find((t) => t.name === table.name));
+          {tables.map((table) => {
+            const marks = changes(table, previousTables?.find((t) => t.name === table.name));
             return (
               <div key={table.name} data-testid={`table-${table.name}`}>
                 <h3 className="mb-1 font-mono text-sm font-semibold">
                   {table.name} <span className="font-sans font-normal text-muted">· {table.rows.length} row{table.rows.length === 1 ? '' : 's'}</span>
                 </h3>
+                {table.note ? <p className="mb-1 text-sm text-muted">{table.note}</p> : null}
                 {table.rows.length === 0 ? (
                   <p className="text-sm text-muted">empty</p>
                 ) : (

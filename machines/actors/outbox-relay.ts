@@ -6,6 +6,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../kernel/pattern';
+import type { TableSnapshot } from '../kernel/types';
 import { CRASHED_STATE, restartOperation } from './process';
 
 export const RELAY_PARTICIPANT = 'relay';
@@ -135,6 +136,17 @@ const mark: Operation<RelayContext> = {
     return { event: { type: 'MARKED' }, caption: `The relay marks outbox row ${row.id} as published.` };
   },
 };
+
+/** The rows the relay holds in memory right now: what a crash would make it forget. */
+export function relayMemory(context: unknown): TableSnapshot {
+  const batch = (context as RelayContext | undefined)?.batch ?? [];
+  return {
+    name: 'relay memory',
+    note: 'Rows the relay has read but not yet marked. A crash forgets them; the outbox does not.',
+    columns: ['outbox_id', 'event_id', 'aggregate_id'],
+    rows: batch.map((row) => ({ outbox_id: row.id, event_id: row.event_id, aggregate_id: row.aggregate_id })),
+  };
+}
 
 export function pollingRelayProcess(label: string): ProcessSpec {
   return { id: RELAY_PARTICIPANT, machine: pollingRelayMachine, operations: { poll, publish, mark, restart: restartOperation(label) } };

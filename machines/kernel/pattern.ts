@@ -5,10 +5,10 @@
  */
 import type { AnyStateMachine, EventObject } from 'xstate';
 import type { PatternInfo } from './pattern-info';
-import type { ArmedFault, Scenario, TraceEntry } from './types';
+import type { ArmedFault, Scenario, TableSnapshot, TraceEntry } from './types';
 import type { FaultKind } from './vocabulary';
-import type { TracedDatabase } from './traced-database';
-import type { BrokerPort } from '../actors/broker';
+import type { SqlRunner, TracedDatabase } from './traced-database';
+import type { Broker, BrokerPort } from '../actors/broker';
 
 export type KernelEvent = EventObject & Record<string, unknown>;
 
@@ -79,8 +79,19 @@ export interface ProcessSpec {
   operations: Record<string, Operation<any>>;
 }
 
+/** What a pattern's `inspect` hook may read after each step. */
+export interface InspectionSources {
+  runner: SqlRunner;
+  broker: Broker;
+  /** Each process participant's statechart context, by participant id. */
+  contexts: Record<string, unknown>;
+  now: number;
+}
+
 export interface PatternDefinition {
   info: PatternInfo;
+  /** Extra live views shown beside the tables after every step (see `WorldSnapshot.inspections`). */
+  inspect?(sources: InspectionSources, variant: string): Promise<TableSnapshot[]>;
   /** Statements that create this pattern's schemas and tables from nothing. */
   schema(variant: string): string[];
   processes(scenario: Scenario): ProcessSpec[];

@@ -276,6 +276,17 @@ export class Simulation {
   async #capture(): Promise<WorldSnapshot> {
     const tables = [];
     for (const table of this.#pattern.info.tables) tables.push(await this.#db.snapshotTable(table));
+    const inspections = this.#pattern.inspect
+      ? await this.#pattern.inspect(
+          {
+            runner: this.#db.runner,
+            broker: this.broker,
+            contexts: Object.fromEntries(this.#processes.map((p) => [p.spec.id, p.snapshot.context])),
+            now: this.clock.now,
+          },
+          this.#scenario.variant,
+        )
+      : [];
     return {
       step: this.steps.length,
       t: this.clock.now,
@@ -283,6 +294,7 @@ export class Simulation {
       topics: this.broker.snapshotTopics(CONSUMER_GROUP),
       states: this.#states(),
       down: this.#processes.filter((p) => p.snapshot.value === CRASHED_STATE).map((p) => p.spec.id),
+      ...(inspections.length > 0 ? { inspections } : {}),
     };
   }
 }

@@ -89,6 +89,8 @@ export interface TableSnapshot {
   name: string;
   columns: string[];
   rows: TableRow[];
+  /** One line on what the reader is looking at, for views that are not plain tables. */
+  note?: string;
 }
 
 export interface TopicMessage {
@@ -119,6 +121,12 @@ export interface WorldSnapshot {
   states: Record<string, string>;
   /** Participants that are down right now (crashed, unavailable). */
   down: string[];
+  /**
+   * Views into the machinery a pattern wants shown beside its tables: WAL records, replication
+   * slots, prepared transactions and locks, a relay's memory. Real query results where they come
+   * from Postgres.
+   */
+  inspections?: TableSnapshot[];
 }
 
 export interface Evidence {

@@ -16,7 +16,7 @@ import {
   type OrderServiceEvent,
 } from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
-import { ORDERS_TOPIC, pollingRelayProcess } from '../actors/outbox-relay';
+import { ORDERS_TOPIC, pollingRelayProcess, RELAY_PARTICIPANT, relayMemory } from '../actors/outbox-relay';
 import { CONSUMER_TABLES, ORDERS_TABLE, OUTBOX_PENDING_INDEX, OUTBOX_TABLE } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
@@ -90,6 +90,7 @@ const info = findPattern('outbox-polling')!;
 export const outboxPolling: PatternDefinition = {
   info,
   schema: () => [ORDERS_TABLE, OUTBOX_TABLE, OUTBOX_PENDING_INDEX, ...CONSUMER_TABLES],
+  inspect: async ({ contexts }) => [relayMemory(contexts[RELAY_PARTICIPANT])],
   processes: () => [
     {
       id: 'service',

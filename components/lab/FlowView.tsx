@@ -29,6 +29,7 @@ const ROW = 175;
 // A loop in two columns: client → service → Postgres → relay → broker → consumer → Postgres.
 // Every usual channel is a short straight edge and none cross, and the nearly square shape keeps
 // text readable after React Flow fits it into a phone-wide or a 40%-wide panel.
+// Kinds that do not appear in the usual loop go in a third column unless the pattern places them.
 const SLOT: Record<ParticipantKind, { col: number; row: number }> = {
   client: { col: 0, row: 0 },
   service: { col: 1, row: 0 },
@@ -36,6 +37,11 @@ const SLOT: Record<ParticipantKind, { col: number; row: number }> = {
   relay: { col: 0, row: 1 },
   broker: { col: 0, row: 2 },
   consumer: { col: 1, row: 2 },
+  connector: { col: 0, row: 1 },
+  coordinator: { col: 2, row: 0 },
+  listener: { col: 2, row: 0 },
+  cache: { col: 2, row: 1 },
+  'event-store': { col: 0, row: 1 },
 };
 
 const SIDES = [Position.Top, Position.Right, Position.Bottom, Position.Left] as const;
@@ -119,7 +125,7 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
     // Without a relay the broker takes its place, next to the service that publishes to it.
     const hasRelay = participants.some((p) => p.kind === 'relay');
     for (const p of participants) {
-      const slot = !hasRelay && p.kind === 'broker' ? SLOT.relay : SLOT[p.kind];
+      const slot = p.at ?? (!hasRelay && p.kind === 'broker' ? SLOT.relay : SLOT[p.kind]);
       const key = `${slot.col}:${slot.row}`;
       const n = used.get(key) ?? 0;
       used.set(key, n + 1);

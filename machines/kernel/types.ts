@@ -25,7 +25,18 @@ export interface Scenario {
   orders: number[];
 }
 
-export type ParticipantKind = 'client' | 'service' | 'database' | 'relay' | 'broker' | 'consumer';
+export type ParticipantKind =
+  | 'client'
+  | 'service'
+  | 'database'
+  | 'relay'
+  | 'broker'
+  | 'consumer'
+  | 'coordinator'
+  | 'connector'
+  | 'listener'
+  | 'cache'
+  | 'event-store';
 
 export interface Participant {
   id: string;
@@ -33,6 +44,11 @@ export interface Participant {
   kind: ParticipantKind;
   /** Process participants run a statechart and can crash; the database and broker are passive. */
   process: boolean;
+  /**
+   * Where the flow view places it, in a grid of two or three columns. Without it the view places
+   * it by kind; patterns with two participants of a kind, or unusual ones, say where.
+   */
+  at?: { col: number; row: number };
 }
 
 export type TraceKind =

@@ -123,7 +123,7 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
     const used = new Map<string, number>();
     const result = new Map<string, { x: number; y: number }>();
     // Without a relay the broker takes its place, next to the service that publishes to it.
-    const hasRelay = participants.some((p) => p.kind === 'relay');
+    const hasRelay = participants.some((p) => p.kind === 'relay' || p.kind === 'connector' || p.kind === 'event-store');
     for (const p of participants) {
       const slot = p.at ?? (!hasRelay && p.kind === 'broker' ? SLOT.relay : SLOT[p.kind]);
       const key = `${slot.col}:${slot.row}`;

@@ -32,6 +32,28 @@ export const ANOMALY_IDS = [
 export type AnomalyId = (typeof ANOMALY_IDS)[number];
 
 /**
+ * Worst first. Losing or inventing an event leaves the systems disagreeing for good; a blocked
+ * participant stops everyone; a duplicate effect is a visible business error; out-of-order and
+ * stale reads are wrong for a while; a duplicate delivery alone does no harm to an idempotent
+ * consumer.
+ */
+export const ANOMALY_SEVERITY: readonly AnomalyId[] = [
+  'lost-event',
+  'phantom-event',
+  'blocked',
+  'duplicate-effect',
+  'out-of-order',
+  'stale-cache',
+  'duplicate-delivery',
+];
+
+/** The most severe of a set of anomalies, or `none`. */
+export function worstOf(anomalies: Iterable<AnomalyId>): AnomalyId | 'none' {
+  const present = new Set(anomalies);
+  return ANOMALY_SEVERITY.find((a) => present.has(a)) ?? 'none';
+}
+
+/**
  * Fault kinds. Each strikes at a point of the run (see {@link FaultPoint}); which kinds can strike
  * at a point depends on what the step there does (a publish, a commit, any process step).
  */

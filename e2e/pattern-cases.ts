@@ -1,0 +1,33 @@
+/**
+ * One row per pattern: a link that arms a fault, and what the outcome panel must then show.
+ * `patterns.spec.ts` opens each link in Chromium, plays to the end and checks the verdict, so
+ * every pattern is driven in a real browser at least once.
+ */
+import type { AnomalyId } from '../machines/kernel/vocabulary';
+
+export interface PatternCase {
+  pattern: string;
+  /** Query string (without `?`) that arms the fault. */
+  query: string;
+  /** Anomalies the outcome must list; empty means the outcome must be consistent. */
+  expect: AnomalyId[];
+  /** Anomalies that must not appear. */
+  absent?: AnomalyId[];
+  /** Text that must appear somewhere in the outcome panel (evidence or why). */
+  evidence?: string;
+}
+
+export const PATTERN_CASES: PatternCase[] = [
+  {
+    pattern: 'naive-db-first',
+    query: 'faults=crash@service.publish:2',
+    expect: ['lost-event'],
+    absent: ['phantom-event'],
+    evidence: 'service.orders id=2',
+  },
+  {
+    pattern: 'outbox-polling',
+    query: 'faults=broker-unavailable@relay.publish:1',
+    expect: [],
+  },
+];

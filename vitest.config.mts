@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['machines/**/*.test.ts', 'scripts/**/*.test.ts', 'content/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['machines/testing/global-setup.ts'],
     // Each file boots its own PGlite (≈1–5 s); the default 5 s is too tight on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,

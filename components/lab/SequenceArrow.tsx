@@ -35,6 +35,8 @@ export const SequenceArrow = memo(function SequenceArrow({
   gutter,
   onOpen,
   onHover,
+  tabbable,
+  onMoveFocus,
 }: {
   row: RowLayout;
   state: ArrowState;
@@ -43,6 +45,8 @@ export const SequenceArrow = memo(function SequenceArrow({
   gutter: number;
   onOpen: (seq: number, target: SVGGElement) => void;
   onHover: (seq: number | null) => void;
+  tabbable: boolean;
+  onMoveFocus: (seq: number, move: 'next' | 'previous' | 'first' | 'last') => void;
 }) {
   const { entry, y, x1, x2 } = row;
   const failed = !entry.ok;
@@ -67,7 +71,7 @@ export const SequenceArrow = memo(function SequenceArrow({
     <g
       className="seq-arrow cursor-pointer"
       role="button"
-      tabIndex={0}
+      tabIndex={tabbable ? 0 : -1}
       aria-label={describe(entry, state, shown)}
       data-testid={`arrow-${entry.seq}`}
       data-step={entry.step}
@@ -80,6 +84,13 @@ export const SequenceArrow = memo(function SequenceArrow({
           event.preventDefault();
           event.stopPropagation();
           onOpen(entry.seq, event.currentTarget);
+          return;
+        }
+        const move = ({ ArrowDown: 'next', ArrowUp: 'previous', Home: 'first', End: 'last' } as const)[event.key as 'ArrowDown'];
+        if (move) {
+          event.preventDefault();
+          event.stopPropagation();
+          onMoveFocus(entry.seq, move);
         }
       }}
       onPointerEnter={() => onHover(entry.seq)}

@@ -52,6 +52,8 @@ export function SequenceDiagram({
   const [availableWidth, setAvailableWidth] = useState(800);
   const [menu, setMenu] = useState<MenuState>(null);
   const [hovered, setHovered] = useState<number | null>(null);
+  // One Tab stop for the whole diagram; ↑/↓ move between arrows (a roving tabindex).
+  const [focusSeq, setFocusSeq] = useState<number | null>(null);
   const reducedMotion = usePrefersReducedMotion();
 
   useLayoutEffect(() => {
@@ -123,6 +125,28 @@ export function SequenceDiagram({
       setMenu({ type: 'entry', seq, x: Math.min(row.x1, row.x2), y: HEADER_HEIGHT + row.y + 12, visible: visibleArea() });
     },
     [layout, visibleArea],
+  );
+
+  const tabSeq = useMemo(() => {
+    if (focusSeq !== null && layout.rows.some((r) => r.entry.seq === focusSeq)) return focusSeq;
+    const atStep = layout.rows.find((r) => r.entry.step === Math.max(step, 1));
+    return atStep?.entry.seq ?? layout.rows[0]?.entry.seq ?? -1;
+  }, [focusSeq, layout, step]);
+
+  const moveFocus = useCallback(
+    (seq: number, move: 'next' | 'previous' | 'first' | 'last') => {
+      const index = layout.rows.findIndex((r) => r.entry.seq === seq);
+      const last = layout.rows.length - 1;
+      const target =
+        move === 'first' ? 0 : move === 'last' ? last : Math.max(0, Math.min(last, index + (move === 'next' ? 1 : -1)));
+      const next = layout.rows[target]?.entry.seq;
+      if (next === undefined) return;
+      setFocusSeq(next);
+      const element = scrollRef.current?.querySelector<SVGGElement>(`[data-testid="arrow-${next}"]`);
+      element?.focus({ preventScroll: true });
+      element?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    },
+    [layout],
   );
 
   const stepByIndex = useMemo(() => new Map(steps.map((s) => [s.index, s])), [steps]);
@@ -249,6 +273,8 @@ export function SequenceDiagram({
                 gutter={GUTTER}
                 onOpen={openEntry}
                 onHover={setHovered}
+                tabbable={row.entry.seq === tabSeq}
+                onMoveFocus={moveFocus}
               />
             ))}
           </svg>
@@ -315,7 +341,7 @@ export function SequenceDiagram({
       </div>
       <p className="mt-2 text-sm text-muted">
         Click or press Enter on an upcoming (faded) arrow to arm a fault there; click a lifeline&apos;s name for all its
-        upcoming steps. Hover an arrow marked SQL to read the statements.
+        upcoming steps. Hover or focus an arrow marked SQL to read the statements; ↑ and ↓ move between arrows.
       </p>
     </div>
   );

@@ -1,6 +1,5 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { SiteHeader } from '../components/ui/SiteHeader';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -34,8 +33,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <SiteHeader />
-        <main id="main">{children}</main>
+        {children}
       </body>
     </html>
   );

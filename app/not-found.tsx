@@ -1,9 +1,12 @@
 import Link from 'next/link';
 import { PATTERN_CATALOG } from '../machines/patterns/catalog';
+import { SiteHeader } from '../components/ui/SiteHeader';
 
 export default function NotFound() {
   return (
-    <div className="mx-auto max-w-3xl px-4 py-12">
+    <>
+    <SiteHeader />
+    <main id="main" className="mx-auto max-w-3xl px-4 py-12">
       <h1 className="text-3xl font-bold">There is no page here</h1>
       <p className="mt-3 text-lg text-muted">
         The link may be old, or the pattern name misspelt. Pattern pages live at <code className="font-mono">/patterns/&lt;id&gt;/</code>;
@@ -24,6 +27,7 @@ export default function NotFound() {
           Back to the start page
         </Link>
       </p>
-    </div>
+    </main>
+    </>
   );
 }

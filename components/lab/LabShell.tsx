@@ -3,7 +3,7 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { MAX_FAULTS, MAX_ORDERS } from '../../machines/kernel/scenario';
+import { MAX_FAULTS, MAX_ORDERS, scenarioToQuery } from '../../machines/kernel/scenario';
 import type { ArmedFault, Scenario } from '../../machines/kernel/types';
 import { findPattern } from '../../machines/patterns/catalog';
 import { Controls } from './Controls';
@@ -18,6 +18,7 @@ import { UrlProblems } from './UrlProblems';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import { useLabWorker } from './useLabWorker';
 import { usePlayback } from './usePlayback';
+import { useEmbedBridge } from './useEmbedBridge';
 import { useScenarioUrl } from './useScenarioUrl';
 
 // React Flow is the heaviest view and not needed to start reading; it loads after the rest.
@@ -32,7 +33,7 @@ const sameFault = (a: ArmedFault, b: ArmedFault) => a.kind === b.kind && a.at ==
  * The lab page: reads the scenario from the URL, asks the worker to run it, and hands slices of
  * the result to each view. Every control ends in a URL change; nothing here judges the run.
  */
-export function LabShell({ patternId }: { patternId: string }) {
+export function LabShell({ patternId, embedded = false }: { patternId: string; embedded?: boolean }) {
   const pattern = findPattern(patternId);
   if (!pattern) throw new Error(`Unknown pattern "${patternId}"`);
   const variantIds = useMemo(() => pattern.variants.map((v) => v.id), [pattern]);
@@ -59,6 +60,30 @@ export function LabShell({ patternId }: { patternId: string }) {
   const { playing, setPlaying, speed, setSpeed, togglePlay } = usePlayback(step, total, goTo);
 
   const update = useCallback((next: Partial<Scenario>) => setScenario({ ...scenario, ...next }, step), [scenario, setScenario, step]);
+
+  const atEnd = result !== null && fresh && step >= total;
+  const anomalies = useMemo(
+    () => (atEnd && result ? [...new Set(result.outcome.anomalies.map((a) => a.id))] : null),
+    [atEnd, result],
+  );
+  useEmbedBridge({
+    enabled: embedded,
+    pattern: pattern.id,
+    step,
+    total,
+    anomalies,
+    onCommand: (command) => {
+      if (command.command === 'play') setPlaying(true);
+      else if (command.command === 'pause') setPlaying(false);
+      else {
+        setPlaying(false);
+        if (command.command === 'step-forward') stepBy(1);
+        else if (command.command === 'step-back') stepBy(-1);
+        else if (command.command === 'reset') goTo(0);
+        else goTo(command.step);
+      }
+    },
+  });
 
   useKeyboardShortcuts({
     forward: () => {
@@ -100,13 +125,21 @@ export function LabShell({ patternId }: { patternId: string }) {
     >
       <header className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1">
         <div className="min-w-0">
-          <p className="text-sm text-muted">
-            <Link href="/" className="underline">
-              All patterns
-            </Link>{' '}
-            / <code className="font-mono">{pattern.id}</code>
-          </p>
-          <h1 className="text-2xl font-bold tracking-tight">{pattern.title}</h1>
+          {embedded ? (
+            <p className="text-sm text-muted">
+              <a href={`/patterns/${pattern.id}/?${new URLSearchParams(scenarioToQuery(scenario, step))}`} target="_blank" rel="noopener" className="underline">
+                Open in Dual Write Lab<span aria-hidden="true"> ↗</span>
+              </a>
+            </p>
+          ) : (
+            <p className="text-sm text-muted">
+              <Link href="/" className="underline">
+                All patterns
+              </Link>{' '}
+              / <code className="font-mono">{pattern.id}</code>
+            </p>
+          )}
+          <h1 className={`${embedded ? 'text-xl' : 'text-2xl'} font-bold tracking-tight`}>{pattern.title}</h1>
           <p className="text-muted">
             {pattern.promise}
             {variant && pattern.variants.length > 1 ? ` Variant: ${variant.summary}` : ''}

@@ -15,17 +15,22 @@ type Params = Promise<{ id: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { id } = await params;
-  return { title: findPattern(id)?.title ?? 'Pattern' };
+  return { title: `${findPattern(id)?.title ?? 'Pattern'} (embedded)`, robots: { index: false } };
 }
 
-export default async function PatternPage({ params }: { params: Params }) {
+/**
+ * The lab without the site around it, for an iframe in someone's documentation. Same query
+ * parameters as the lab page; it reports its height to the host (see machines/embed/protocol.ts).
+ */
+export default async function EmbedPage({ params }: { params: Params }) {
   const { id } = await params;
   const pattern = findPattern(id);
   if (!pattern) notFound();
-  // The lab reads the scenario from the query string, which a static page only knows in the browser.
   return (
-    <Suspense fallback={<LabSkeleton title={pattern.title} />}>
-      <LabShell patternId={pattern.id} />
-    </Suspense>
+    <main id="main">
+      <Suspense fallback={<LabSkeleton title={pattern.title} />}>
+        <LabShell patternId={pattern.id} embedded />
+      </Suspense>
+    </main>
   );
 }

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { PATTERN_CATALOG } from '../machines/patterns/catalog';
-import { PatternCard } from '../components/home/PatternCard';
+import { PATTERN_CATALOG } from '../../machines/patterns/catalog';
+import { PatternCard } from '../../components/home/PatternCard';
 
 export default function HomePage() {
   return (

@@ -1,0 +1,46 @@
+/**
+ * The messages an embedded figure (`/embed/<pattern>`) exchanges with the page around it. The
+ * host may drive the figure; the figure reports its height and where it is. Every message from
+ * the host is validated: anything else is answered with an `error` naming what was wrong and the
+ * figure carries on.
+ */
+import { z } from 'zod';
+import type { AnomalyId } from '../kernel/vocabulary';
+
+export const EMBED_NAMESPACE = 'dual-write-lab';
+
+export const hostCommandSchema = z.discriminatedUnion('command', [
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('step-forward') }),
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('step-back') }),
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('play') }),
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('pause') }),
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('reset') }),
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('go-to-step'), step: z.number().int().min(0).max(100_000) }),
+]);
+
+export type HostCommand = z.infer<typeof hostCommandSchema>;
+
+export type FigureMessage =
+  | { source: typeof EMBED_NAMESPACE; type: 'resize'; height: number }
+  | {
+      source: typeof EMBED_NAMESPACE;
+      type: 'state';
+      pattern: string;
+      step: number;
+      total: number;
+      /** Present once the run is on screen and the last step is reached. */
+      anomalies: AnomalyId[] | null;
+    }
+  | { source: typeof EMBED_NAMESPACE; type: 'error'; message: string };
+
+/**
+ * Reads a message from the host. Messages of other tools on the same page (no `source`, or
+ * another one) return null so they are ignored quietly; ours that are malformed return a reason.
+ */
+export function readHostCommand(data: unknown): HostCommand | { error: string } | null {
+  if (typeof data !== 'object' || data === null || (data as { source?: unknown }).source !== EMBED_NAMESPACE) return null;
+  const parsed = hostCommandSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return { error: `unrecognised command${issue ? ` (${issue.path.join('.') || 'message'}: ${issue.message})` : ''}` };
+}

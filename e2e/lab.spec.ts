@@ -46,6 +46,21 @@ test.describe('the lab page', () => {
     await expect(page).toHaveURL(/step=1/);
   });
 
+  test('the diagram is one Tab stop whose arrows the arrow keys walk through', async ({ page }) => {
+    await openLab(page, '/patterns/outbox-polling/');
+    const tabbable = page.locator('[data-testid^="arrow-"][tabindex="0"]');
+    await expect(tabbable).toHaveCount(1);
+    await tabbable.focus();
+    const first = await tabbable.getAttribute('data-testid');
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    expect(focused).not.toBe(first);
+    expect(focused).toMatch(/^arrow-\d+$/);
+    await expect(page.locator('[data-testid^="arrow-"][tabindex="0"]')).toHaveCount(1);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('fault-menu')).toBeVisible();
+  });
+
   test('has no serious accessibility violations', async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/?faults=crash@relay.mark:1&step=40');
     const results = await new AxeBuilder({ page }).analyze();

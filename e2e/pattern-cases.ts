@@ -30,4 +30,11 @@ export const PATTERN_CASES: PatternCase[] = [
     query: 'faults=broker-unavailable@relay.publish:1',
     expect: [],
   },
+  {
+    pattern: 'outbox-cdc',
+    query: 'faults=crash@connector.store-position:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'OrderPlaced/p0@1',
+  },
 ];

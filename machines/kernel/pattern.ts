@@ -96,4 +96,9 @@ export interface PatternDefinition {
   schema(variant: string): string[];
   processes(scenario: Scenario): ProcessSpec[];
   timing?: Partial<Timing>;
+  /**
+   * Runs after the tables are reset and before the first step, outside the trace: the set-up a
+   * lab needs but no participant performs (e.g. starting each run at a fresh WAL segment).
+   */
+  prepareRun?(runner: SqlRunner, variant: string): Promise<void>;
 }

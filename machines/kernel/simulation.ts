@@ -93,6 +93,7 @@ export class Simulation {
   async run(): Promise<RunResult> {
     const variant = this.#scenario.variant;
     await this.#db.reset(this.#pattern.schema(variant), this.#pattern.info.tables);
+    await this.#pattern.prepareRun?.(this.#db.runner, variant);
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
     const maxSteps = this.#options.maxSteps ?? DEFAULT_MAX_STEPS;
     let settled = false;

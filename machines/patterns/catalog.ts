@@ -40,6 +40,39 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     tables: ['service.orders', 'service.outbox', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },
+  {
+    id: 'outbox-cdc',
+    title: 'Transactional outbox read from the write-ahead log',
+    promise: 'Write the order and its event in one transaction; a connector tails the WAL and publishes committed events.',
+    worstAnomaly: 'duplicate-effect',
+    participants: [
+      client,
+      service,
+      postgres,
+      { id: 'connector', label: 'Connector', kind: 'connector', process: true },
+      broker,
+      consumer,
+    ],
+    variants: [
+      {
+        id: 'default',
+        label: 'Confirm when it emits',
+        summary: 'The connector decodes committed outbox inserts from the WAL, publishes them, stores its position, then advances its slot.',
+      },
+      {
+        id: 'delete-after-insert',
+        label: 'Delete the outbox row at once',
+        summary: 'The service deletes the outbox row in the same transaction: the table stays empty, the WAL still has the insert.',
+      },
+      {
+        id: 'heartbeat',
+        label: 'Heartbeat',
+        summary: 'When it reads only other tables, the connector writes a heartbeat row it can confirm, so its slot keeps moving.',
+      },
+    ],
+    tables: ['service.orders', 'service.outbox', 'service.cdc_heartbeat', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
 ];
 
 export function findPattern(id: string): PatternInfo | undefined {

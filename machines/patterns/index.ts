@@ -3,10 +3,12 @@ import type { PatternDefinition } from '../kernel/pattern';
 import type { PatternId } from '../kernel/vocabulary';
 import { naiveDbFirst } from './naive-db-first';
 import { outboxPolling } from './outbox-polling';
+import { outboxCdc } from './outbox-cdc';
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
   'outbox-polling': outboxPolling,
+  'outbox-cdc': outboxCdc,
 };
 
 export function getPattern(id: string): PatternDefinition | undefined {

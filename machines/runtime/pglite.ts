@@ -3,6 +3,7 @@
  * browser worker, so a scenario behaves the same everywhere.
  */
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_walinspect } from '@electric-sql/pglite/contrib/pg_walinspect';
 import { LabDatabase } from '../actors/postgres';
 
 /**
@@ -12,6 +13,11 @@ import { LabDatabase } from '../actors/postgres';
 export const LAB_START_PARAMS = ['-c', 'full_page_writes=off', '-c', 'max_prepared_transactions=10'];
 
 export async function startLabPostgres(options: Omit<PGliteOptions, 'startParams'> = {}): Promise<{ pg: PGlite; db: LabDatabase }> {
-  const pg = await PGlite.create({ ...options, startParams: [...PGlite.defaultStartParams, ...LAB_START_PARAMS] });
+  // pg_walinspect lets the CDC connectors read the real write-ahead log (see actors/wal.ts).
+  const pg = await PGlite.create({
+    ...options,
+    extensions: { ...options.extensions, pg_walinspect },
+    startParams: [...PGlite.defaultStartParams, ...LAB_START_PARAMS],
+  });
   return { pg, db: new LabDatabase(pg) };
 }

@@ -1,0 +1,368 @@
+/**
+ * A log-tailing CDC connector, Debezium-like, reading the real write-ahead log of the lab's
+ * Postgres (see wal.ts). Each poll it reads every record from its stored position on, keeps only
+ * heap changes of the tables it captures, buffers them per transaction, and lets a transaction's
+ * changes out only when its COMMIT record is there: a rolled-back transaction has none and emits
+ * nothing. It publishes each change, then stores its position in the broker (as Kafka Connect
+ * keeps offsets in Kafka), then advances the replication slot so Postgres may recycle the WAL.
+ *
+ * A crash after a publish and before the position is stored means the next read starts from the
+ * old position: the change goes out again (at least once). A connector that stores and advances
+ * only when it emits something never moves while only other tables are written, and the slot holds
+ * on to all that WAL — the heartbeat problem; with `heartbeat` on, it then writes a row to a
+ * captured heartbeat table, which gives it a change to confirm.
+ */
+import { assign, setup } from 'xstate';
+import type { Operation, OperationContext, ProcessSpec } from '../kernel/pattern';
+import type { OutgoingMessage } from './broker';
+import { CRASHED_STATE, restartOperation } from './process';
+import {
+  decodeTuple,
+  describeTables,
+  readWal,
+  showPos,
+  SLOT_NAME,
+  splitInsertTuple,
+  splitUpdateTuple,
+  type CapturedTable,
+  type LoggedTuple,
+  type RowImage,
+  type WalRecord,
+} from './wal';
+
+export const CONNECTOR_PARTICIPANT = 'connector';
+/** Where the connector keeps its position: a consumer group of its own in the broker. */
+export const OFFSETS_GROUP = 'cdc-connector';
+export const OFFSETS_TOPIC = 'connect-offsets';
+export const HEARTBEAT_TABLE_NAME = 'service.cdc_heartbeat';
+export const HEARTBEAT_TABLE = `CREATE TABLE ${HEARTBEAT_TABLE_NAME} (
+  id integer PRIMARY KEY,
+  beats integer NOT NULL,
+  beat_at timestamptz NOT NULL
+)`;
+
+/** A committed row change of a captured table, as the connector decoded it from the WAL. */
+export interface RowChange {
+  table: string;
+  op: 'c' | 'u' | 'd';
+  before: RowImage | null;
+  after: RowImage | null;
+  tx: number;
+  /** Where the change's record sits in the WAL, relative to the run's start. */
+  pos: number;
+}
+
+export interface ConnectorConfig {
+  /** Tables whose changes it streams (schema-qualified). */
+  captured: string[];
+  /** Writes a heartbeat row when it has read only other tables' WAL. */
+  heartbeat: boolean;
+  /** What to publish for a change; null publishes nothing (a heartbeat, an outbox DELETE). */
+  toMessage(change: RowChange): OutgoingMessage | null;
+}
+
+interface ConnectorContext {
+  heartbeat: boolean;
+  /** Stored position (bytes from the run's start) it reads from; null until read from the broker. */
+  position: number | null;
+  tables: CapturedTable[];
+  /** Last tuple image per row slot (`file/block/offset`), so UPDATE and DELETE get a `before`. */
+  images: Record<string, LoggedTuple>;
+  /** The images as they will be once the current batch is confirmed. */
+  pendingImages: Record<string, LoggedTuple>;
+  batch: OutgoingMessage[];
+  /** Position after the records of the current batch: what it stores once the batch is out. */
+  batchEnd: number;
+}
+
+type ConnectorEvent =
+  | { type: 'CONNECTED'; position: number; tables: CapturedTable[] }
+  | { type: 'CONNECT_FAILED' }
+  | { type: 'CHANGES'; messages: OutgoingMessage[]; end: number; images: Record<string, LoggedTuple> }
+  | { type: 'EMPTY' }
+  | { type: 'HEARTBEAT_DUE' }
+  | { type: 'READ_FAILED' }
+  | { type: 'PUBLISHED' }
+  | { type: 'PUBLISH_FAILED' }
+  | { type: 'STORED' }
+  | { type: 'ADVANCED' }
+  | { type: 'BEAT' }
+  | { type: 'CRASH' }
+  | { type: 'RESTARTED' };
+
+const fresh = (heartbeat: boolean): ConnectorContext => ({ heartbeat, position: null, tables: [], images: {}, pendingImages: {}, batch: [], batchEnd: 0 });
+
+const pollTransitions = {
+  CHANGES: [
+    { guard: 'hasMessages', target: 'publishing', actions: 'takeChanges' },
+    // Only changes that publish nothing (a heartbeat): still worth confirming.
+    { target: 'storing', actions: 'takeChanges' },
+  ],
+  EMPTY: { target: 'idle', reenter: true },
+  HEARTBEAT_DUE: 'heartbeating',
+  READ_FAILED: { target: 'sleeping', reenter: true },
+} as const;
+
+export const cdcConnectorMachine = setup({
+  types: {
+    context: {} as ConnectorContext,
+    events: {} as ConnectorEvent,
+    input: {} as { heartbeat: boolean },
+  },
+  guards: {
+    hasMessages: ({ event }) => event.type === 'CHANGES' && event.messages.length > 0,
+    moreInBatch: ({ context }) => context.batch.length > 1,
+  },
+  actions: {
+    takeChanges: assign(({ event }) =>
+      event.type === 'CHANGES' ? { batch: event.messages, batchEnd: event.end, pendingImages: event.images } : {},
+    ),
+    nextMessage: assign({ batch: ({ context }) => context.batch.slice(1) }),
+    confirm: assign(({ context }) => ({ position: context.batchEnd, images: context.pendingImages, batch: [] })),
+    clearBatch: assign({ batch: [] }),
+  },
+}).createMachine({
+  id: 'connector',
+  context: ({ input }) => fresh(input.heartbeat),
+  initial: 'connecting',
+  states: {
+    connecting: {
+      meta: { op: 'connect' },
+      on: {
+        // Sleeping, not idle: a fresh connector must read at least once before it may count as settled.
+        CONNECTED: { target: 'sleeping', actions: assign(({ event }) => (event.type === 'CONNECTED' ? { position: event.position, tables: event.tables } : {})) },
+        CONNECT_FAILED: { target: 'connecting', reenter: true },
+      },
+    },
+    idle: { tags: ['polled-empty'], meta: { op: 'poll', delay: 'relayPollMs' }, on: pollTransitions },
+    sleeping: { meta: { op: 'poll', delay: 'relayPollMs' }, on: pollTransitions },
+    publishing: {
+      meta: { op: 'publish' },
+      on: {
+        PUBLISHED: [{ guard: 'moreInBatch', target: 'publishing', reenter: true, actions: 'nextMessage' }, { target: 'storing' }],
+        // Nothing stored: the next poll reads the same records again and publishes the batch anew.
+        PUBLISH_FAILED: { target: 'sleeping', actions: 'clearBatch' },
+      },
+    },
+    storing: { meta: { op: 'store-position' }, on: { STORED: { target: 'advancing', actions: 'confirm' } } },
+    advancing: { meta: { op: 'advance-slot' }, on: { ADVANCED: 'sleeping' } },
+    heartbeating: { meta: { op: 'heartbeat' }, on: { BEAT: 'sleeping' } },
+    [CRASHED_STATE]: {
+      meta: { op: 'restart', delay: 'restartMs' },
+      on: { RESTARTED: { target: 'connecting', actions: assign(({ context }) => fresh(context.heartbeat)) } },
+    },
+  },
+  on: { CRASH: `.${CRASHED_STATE}` },
+});
+
+function storedPosition(ctx: OperationContext<ConnectorContext>): number {
+  return ctx.broker.committedOffsets(OFFSETS_GROUP, OFFSETS_TOPIC)[0] ?? 0;
+}
+
+function connect(config: ConnectorConfig): Operation<ConnectorContext> {
+  return {
+    faults: [],
+    crashable: false,
+    latencyMs: 3,
+    intent: () => 'connecting to the slot',
+    async run(ctx) {
+      const tables = await describeTables(ctx.db, config.captured);
+      if (!tables.ok) return { event: { type: 'CONNECT_FAILED' }, caption: 'The connector cannot read the catalogue and tries again.' };
+      const position = storedPosition(ctx);
+      return {
+        event: { type: 'CONNECTED', position, tables: tables.value },
+        caption: `The connector finds the captured tables' files and resumes at WAL ${showPos(position)}.`,
+      };
+    },
+  };
+}
+
+const HEAP_INSERT = /^INSERT/;
+const HEAP_UPDATE = /^(HOT_)?UPDATE/;
+const HEAP_DELETE = /^DELETE/;
+
+function field(description: string, name: string): number {
+  const match = new RegExp(`(?:^|[ ,])${name}: (0x[0-9a-f]+|\\d+)`).exec(description);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Turns the records into committed changes, transaction by transaction. */
+export function decodeRecords(records: WalRecord[], tables: CapturedTable[], images: Record<string, LoggedTuple>) {
+  const byFile = new Map(tables.map((t) => [t.relfilenode, t]));
+  const pending = new Map<number, { changes: RowChange[]; firstPos: number }>();
+  const committed: RowChange[] = [];
+  const rolledBack: number[] = [];
+  const nextImages = { ...images };
+  let end = records.at(-1)?.endPos ?? 0;
+  for (const record of records) {
+    if (record.rmgr === 'Transaction' && /^COMMIT/.test(record.recordType)) {
+      committed.push(...(pending.get(record.tx)?.changes ?? []));
+      pending.delete(record.tx);
+      continue;
+    }
+    if (record.rmgr === 'Transaction' && /^ABORT/.test(record.recordType)) {
+      if (pending.get(record.tx)?.changes.length) rolledBack.push(record.tx);
+      pending.delete(record.tx);
+      continue;
+    }
+    if (record.tx !== 0 && !pending.has(record.tx)) pending.set(record.tx, { changes: [], firstPos: record.pos });
+    const table = record.rmgr === 'Heap' && record.relfilenode !== null ? byFile.get(record.relfilenode) : undefined;
+    if (!table || !record.data && !HEAP_DELETE.test(record.recordType)) continue;
+    const slot = (off: number) => `${record.relfilenode}/${record.block}/${off}`;
+    let change: RowChange | null = null;
+    if (HEAP_INSERT.test(record.recordType)) {
+      const tuple = splitInsertTuple(record.data!);
+      nextImages[slot(field(record.description, 'off'))] = tuple;
+      change = { table: table.table, op: 'c', before: null, after: decodeTuple(tuple, table.columns), tx: record.tx, pos: record.pos };
+    } else if (HEAP_UPDATE.test(record.recordType)) {
+      // At wal_level=replica the record carries no old row, whatever REPLICA IDENTITY says: the
+      // `before` comes from the tuple image read earlier (same block: the lab's tables fit one page).
+      const old = nextImages[slot(field(record.description, 'old_off'))];
+      if (!old) continue;
+      const tuple = splitUpdateTuple(record.data!, field(record.description, 'flags'), old);
+      nextImages[slot(field(record.description, 'new_off'))] = tuple;
+      change = { table: table.table, op: 'u', before: decodeTuple(old, table.columns), after: decodeTuple(tuple, table.columns), tx: record.tx, pos: record.pos };
+    } else if (HEAP_DELETE.test(record.recordType)) {
+      const old = nextImages[slot(field(record.description, 'off'))];
+      change = { table: table.table, op: 'd', before: old ? decodeTuple(old, table.columns) : null, after: null, tx: record.tx, pos: record.pos };
+    }
+    if (change) pending.get(record.tx)?.changes.push(change);
+  }
+  // A transaction still open has neither COMMIT nor ABORT yet: stop before its first record.
+  for (const open of pending.values()) if (open.changes.length > 0) end = Math.min(end, open.firstPos);
+  return { committed, rolledBack, end, images: nextImages };
+}
+
+const OP_NAMES = { c: 'insert', u: 'update', d: 'delete' } as const;
+
+/** "2 outbox inserts, 2 outbox deletes": what a read found, table by table. */
+function describeChanges(changes: RowChange[]): string {
+  const counts = new Map<string, number>();
+  for (const c of changes) {
+    const key = `${c.table.replace(/^.*\./, '')} ${OP_NAMES[c.op]}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([noun, n]) => plural(n, noun)).join(', ');
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function poll(config: ConnectorConfig): Operation<ConnectorContext> {
+  return {
+    faults: [],
+    crashable: true,
+    latencyMs: 3,
+    intent: () => 'reading the WAL',
+    async run(ctx) {
+      const from = ctx.context.position ?? storedPosition(ctx);
+      const read = await readWal(ctx.db, `read WAL from ${showPos(from)} (pg_get_wal_records_info)`, from);
+      if (!read.ok) return { event: { type: 'READ_FAILED' }, caption: 'The connector fails to read the WAL.' };
+      const records = read.value;
+      if (records.length === 0) return { event: { type: 'EMPTY' }, caption: 'The connector finds no new WAL records.' };
+      const { committed, rolledBack, end, images } = decodeRecords(records, ctx.context.tables, ctx.context.images);
+      const dropped = rolledBack.length > 0 ? `; tx ${rolledBack.join(', ')} rolled back (no COMMIT), dropped` : '';
+      if (committed.length === 0) {
+        if (config.heartbeat && end > from) {
+          return {
+            event: { type: 'HEARTBEAT_DUE' },
+            caption: `The connector reads ${plural(records.length, 'record')} of other tables${dropped}: time for a heartbeat.`,
+          };
+        }
+        return {
+          event: { type: 'EMPTY' },
+          caption: `The connector reads ${plural(records.length, 'record')} of other tables${dropped}; it stays at ${showPos(from)}.`,
+        };
+      }
+      const messages = committed.map((c) => config.toMessage(c)).filter((m): m is OutgoingMessage => m !== null);
+      return {
+        event: { type: 'CHANGES', messages, end, images },
+        caption: `The connector reads ${plural(records.length, 'WAL record')}: committed ${describeChanges(committed)}${dropped}.`,
+      };
+    },
+  };
+}
+
+const publish: Operation<ConnectorContext> = {
+  faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost'],
+  crashable: true,
+  latencyMs: 6,
+  intent: (context) => `publishing ${context.batch[0]?.eventType ?? 'a change'} for order ${context.batch[0]?.orderId ?? '?'}`,
+  async run(ctx) {
+    const message = ctx.context.batch[0]!;
+    const outcome = ctx.broker.publish(message);
+    if (!outcome.ok) {
+      return {
+        event: { type: 'PUBLISH_FAILED' },
+        caption: `The connector's publish for order ${message.orderId} fails (${outcome.error}); its position stays put.`,
+      };
+    }
+    return { event: { type: 'PUBLISHED' }, caption: `The connector publishes ${message.eventType} for order ${message.orderId} to ${message.topic}.` };
+  },
+};
+
+const storePosition: Operation<ConnectorContext> = {
+  faults: [],
+  crashable: true,
+  latencyMs: 2,
+  intent: (context) => `storing its position ${showPos(context.batchEnd)}`,
+  async run(ctx) {
+    ctx.broker.commitOffset(OFFSETS_GROUP, OFFSETS_TOPIC, 0, ctx.context.batchEnd);
+    return { event: { type: 'STORED' }, caption: `The connector stores position ${showPos(ctx.context.batchEnd)} in the broker.` };
+  },
+};
+
+const advanceSlot: Operation<ConnectorContext> = {
+  faults: [],
+  crashable: true,
+  latencyMs: 2,
+  intent: () => 'advancing the replication slot',
+  async run(ctx) {
+    const pos = ctx.context.position ?? 0;
+    await ctx.db.statement(
+      `advance slot ${SLOT_NAME} to ${showPos(pos)}`,
+      `SELECT slot_name FROM service.wal_origin o, pg_replication_slot_advance('${SLOT_NAME}', o.origin_lsn + $1::numeric)`,
+      [pos],
+    );
+    return { event: { type: 'ADVANCED' }, caption: `The connector advances slot ${SLOT_NAME} to ${showPos(pos)}; older WAL may go.` };
+  },
+};
+
+const heartbeat: Operation<ConnectorContext> = {
+  faults: [],
+  crashable: true,
+  latencyMs: 3,
+  intent: () => 'writing a heartbeat',
+  async run(ctx) {
+    await ctx.db.statement(
+      'heartbeat',
+      `INSERT INTO ${HEARTBEAT_TABLE_NAME} (id, beats, beat_at) VALUES (1, 1, $1)
+       ON CONFLICT (id) DO UPDATE SET beats = ${HEARTBEAT_TABLE_NAME}.beats + 1, beat_at = $1`,
+      [ctx.timestamp()],
+    );
+    return { event: { type: 'BEAT' }, caption: 'The connector writes a heartbeat row, a captured change it can confirm.' };
+  },
+};
+
+/** The connector's stored position, as the inspections show it. */
+export function connectorPosition(context: unknown): number | null {
+  return (context as ConnectorContext | undefined)?.position ?? null;
+}
+
+export function cdcConnectorProcess(label: string, config: ConnectorConfig): ProcessSpec {
+  return {
+    id: CONNECTOR_PARTICIPANT,
+    machine: cdcConnectorMachine,
+    input: { heartbeat: config.heartbeat },
+    operations: {
+      connect: connect(config),
+      poll: poll(config),
+      publish,
+      'store-position': storePosition,
+      'advance-slot': advanceSlot,
+      heartbeat,
+      restart: restartOperation(label),
+    },
+  };
+}

@@ -1,0 +1,328 @@
+/**
+ * Reading Postgres' real write-ahead log, the way a log-tailing CDC connector does, with
+ * `pg_walinspect` over a physical replication slot that keeps the WAL from being recycled.
+ *
+ * Positions: raw LSNs grow across runs on one PGlite instance, so nothing here ever lets one leave
+ * Postgres. Each run starts at a fresh WAL segment (`prepareWalRun`), its start LSN is kept in
+ * `service.wal_origin`, and every position the lab shows or stores is a byte offset from it —
+ * `+1208` — computed inside the SQL. The same scenario therefore gives the same trace every time.
+ * Transaction ids are shown the same way, counted from the run's first one.
+ */
+import type { SqlRunner, TracedDatabase } from '../kernel/traced-database';
+import type { TableRow, TableSnapshot } from '../kernel/types';
+
+export const SLOT_NAME = 'cdc';
+
+/** Where each run's WAL starts, and the next transaction id at that moment. */
+export const WAL_ORIGIN_TABLE = `CREATE TABLE service.wal_origin (
+  origin_lsn pg_lsn NOT NULL,
+  origin_xid bigint NOT NULL
+)`;
+
+/**
+ * Puts the instance in the same WAL state before every run: a checkpoint (so none strikes
+ * mid-run and old segments are recycled), a switch to a new segment (so records land at the same
+ * offsets every time, page headers included), the slot moved up to the new start, and the start
+ * remembered.
+ */
+export async function prepareWalRun(runner: SqlRunner): Promise<void> {
+  await runner.exec('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+  const slot = await runner.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = '${SLOT_NAME}'`);
+  if (slot.rows.length === 0) await runner.query(`SELECT pg_create_physical_replication_slot('${SLOT_NAME}', true)`);
+  await runner.exec('TRUNCATE service.wal_origin');
+  // The reset left dead catalog rows and unset hint bits (after a checkpoint, setting one logs a
+  // page image); clean them now, or a run would log pruning and hints at moments that depend on
+  // what ran before. Fresh tables touched the whole catalogue: vacuum it all once (~20 ms), then
+  // only pg_class, which every TRUNCATE rewrites (~3 ms).
+  const fresh = await runner.query(`SELECT obj_description('service.wal_origin'::regclass, 'pg_class') IS NULL AS fresh`);
+  if ((fresh.rows[0] as { fresh: boolean }).fresh) {
+    await runner.exec(`COMMENT ON TABLE service.wal_origin IS 'where this run''s WAL starts'`);
+    await runner.exec('VACUUM');
+  } else {
+    await runner.exec('VACUUM pg_catalog.pg_class');
+  }
+  await runner.exec('CHECKPOINT');
+  await runner.query('SELECT pg_switch_wal()');
+  await runner.query(`SELECT pg_replication_slot_advance('${SLOT_NAME}', pg_current_wal_lsn())`);
+  await runner.exec(`INSERT INTO service.wal_origin SELECT pg_current_wal_lsn(), pg_snapshot_xmax(pg_current_snapshot())::text::bigint`);
+}
+
+/** One WAL record as the connector sees it, positions relative to the run's start. */
+export interface WalRecord {
+  pos: number;
+  endPos: number;
+  /** Transaction number within the run (1 = the run's first), 0 for records outside one. */
+  tx: number;
+  rmgr: string;
+  recordType: string;
+  description: string;
+  relfilenode: number | null;
+  block: number | null;
+  data: Uint8Array | null;
+}
+
+/**
+ * Every record from `fromPos` to the current end of the WAL, with block 0's data (the tuple of a
+ * heap INSERT/UPDATE). Positions and xids come back relative; LSNs stay inside Postgres.
+ */
+export async function readWal(db: TracedDatabase, label: string, fromPos: number) {
+  const result = await db.statement<Record<string, unknown>>(
+    label,
+    `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos, pg_wal_lsn_diff(r.end_lsn, o.origin_lsn)::int AS end_pos,
+       CASE WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
+       r.resource_manager AS rmgr, r.record_type, r.description,
+       b.relfilenode, b.relblocknumber AS block, b.block_data
+     FROM service.wal_origin o
+     CROSS JOIN LATERAL pg_get_wal_records_info(o.origin_lsn + $1::numeric, pg_current_wal_lsn()) r
+     LEFT JOIN LATERAL pg_get_wal_block_info(o.origin_lsn + $1::numeric, pg_current_wal_lsn()) b
+       ON b.start_lsn = r.start_lsn AND b.block_id = 0
+     WHERE o.origin_lsn + $1::numeric < pg_current_wal_lsn()
+     ORDER BY r.start_lsn`,
+    [fromPos],
+  );
+  if (!result.ok) return result;
+  return {
+    ok: true as const,
+    value: result.value.rows.map(
+      (r): WalRecord => ({
+        pos: Number(r.pos),
+        endPos: Number(r.end_pos),
+        tx: Number(r.tx),
+        rmgr: String(r.rmgr),
+        recordType: String(r.record_type),
+        description: String(r.description ?? ''),
+        relfilenode: r.relfilenode == null ? null : Number(r.relfilenode),
+        block: r.block == null ? null : Number(r.block),
+        data: hexBytes(r.block_data),
+      }),
+    ),
+  };
+}
+
+/** The traced database turns bytea into JSON; accept that, a Uint8Array, or `\x…` text. */
+function hexBytes(value: unknown): Uint8Array | null {
+  if (value == null) return null;
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') {
+    if (value.startsWith('\\x')) return Uint8Array.from(value.slice(2).match(/../g) ?? [], (h) => parseInt(h, 16));
+    try {
+      const parsed = JSON.parse(value) as Record<string, number>;
+      return Uint8Array.from(Object.values(parsed));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** A column as the tuple stores it (dropped columns keep their slot, always NULL). */
+export interface ColumnLayout {
+  name: string;
+  type: string;
+  len: number;
+  align: 'c' | 's' | 'i' | 'd';
+  dropped: boolean;
+}
+
+/** A captured table: its current file (TRUNCATE gives it a new one) and its column layout. */
+export interface CapturedTable {
+  table: string;
+  relfilenode: number;
+  columns: ColumnLayout[];
+}
+
+/** Looks up the files and layouts of the captured tables; the values stay out of the trace. */
+export async function describeTables(db: TracedDatabase, tables: string[]) {
+  const result = await db.statement<Record<string, unknown>>(
+    'look up captured tables',
+    `SELECT c.oid::regclass::text AS tbl, pg_relation_filenode(c.oid) AS relfilenode, a.attname, a.atttypid::regtype::text AS type,
+       a.attlen, a.attalign, a.attisdropped
+     FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+     WHERE c.oid = ANY($1::regclass[]) ORDER BY c.oid, a.attnum`,
+    [`{${tables.join(',')}}`],
+  );
+  if (!result.ok) return result;
+  const byTable = new Map<string, CapturedTable>();
+  for (const r of result.value.rows) {
+    const table = String(r.tbl);
+    const entry = byTable.get(table) ?? { table, relfilenode: Number(r.relfilenode), columns: [] };
+    entry.columns.push({
+      name: String(r.attname),
+      type: String(r.type),
+      len: Number(r.attlen),
+      align: String(r.attalign) as ColumnLayout['align'],
+      dropped: r.attisdropped === true,
+    });
+    byTable.set(table, entry);
+  }
+  return { ok: true as const, value: [...byTable.values()] };
+}
+
+const ALIGN: Record<ColumnLayout['align'], number> = { c: 1, s: 2, i: 4, d: 8 };
+const SIZEOF_HEAP_TUPLE_HEADER = 23;
+const XL_HEAP_HEADER = 5;
+const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
+
+export type RowImage = Record<string, string | number | boolean | null>;
+
+/** A heap tuple as logged: its null bitmap and its data area, both without the WAL headers. */
+export interface LoggedTuple {
+  natts: number;
+  hasNulls: boolean;
+  bitmap: Uint8Array;
+  /** The data area, from t_hoff on (where column alignment is measured from). */
+  data: Uint8Array;
+}
+
+/** Splits an INSERT's block data: xl_heap_header, then null bitmap and padding up to t_hoff, then data. */
+export function splitInsertTuple(block: Uint8Array): LoggedTuple {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const infomask2 = view.getUint16(0, true);
+  const infomask = view.getUint16(2, true);
+  const hoff = view.getUint8(4);
+  const prefix = hoff - SIZEOF_HEAP_TUPLE_HEADER;
+  return {
+    natts: infomask2 & 0x07ff,
+    hasNulls: (infomask & 0x0001) !== 0,
+    bitmap: block.slice(XL_HEAP_HEADER, XL_HEAP_HEADER + prefix),
+    data: block.slice(XL_HEAP_HEADER + prefix),
+  };
+}
+
+/**
+ * An UPDATE's new tuple: the record may leave out a prefix and a suffix it shares with the old
+ * tuple (flags 0x20 / 0x40 in the description), so the old image's bytes fill them in.
+ */
+export function splitUpdateTuple(block: Uint8Array, flags: number, old: LoggedTuple): LoggedTuple {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  let at = 0;
+  const prefixLen = flags & 0x20 ? view.getUint16((at += 2) - 2, true) : 0;
+  const suffixLen = flags & 0x40 ? view.getUint16((at += 2) - 2, true) : 0;
+  const tuple = splitInsertTuple(block.slice(at));
+  const middle = tuple.data;
+  const data = new Uint8Array(prefixLen + middle.length + suffixLen);
+  data.set(old.data.slice(0, prefixLen), 0);
+  data.set(middle, prefixLen);
+  data.set(old.data.slice(old.data.length - suffixLen), prefixLen + middle.length);
+  return { ...tuple, data };
+}
+
+function isNull(tuple: LoggedTuple, attno: number): boolean {
+  if (attno >= tuple.natts) return true;
+  if (!tuple.hasNulls) return false;
+  return ((tuple.bitmap[attno >> 3] ?? 0) & (1 << (attno & 7))) === 0;
+}
+
+/** Decodes the columns in order, with Postgres' alignment rules (short varlenas are not aligned). */
+export function decodeTuple(tuple: LoggedTuple, columns: ColumnLayout[]): RowImage {
+  const row: RowImage = {};
+  const bytes = tuple.data;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let off = 0;
+  const align = (n: number) => (off = Math.ceil(off / n) * n);
+  columns.forEach((col, attno) => {
+    if (isNull(tuple, attno)) {
+      if (!col.dropped) row[col.name] = null;
+      return;
+    }
+    let value: string | number | boolean | null;
+    if (col.len === -1) {
+      // A 1-byte header (odd first byte) is never aligned; otherwise skip padding to the 4-byte header.
+      if ((bytes[off]! & 0x01) === 0) align(ALIGN[col.align]);
+      const first = bytes[off]!;
+      let total: number;
+      let header: number;
+      if (first & 0x01) {
+        total = first >> 1;
+        header = 1;
+      } else {
+        total = (view.getUint32(off, true) >>> 2) & 0x3fffffff;
+        header = 4;
+      }
+      value = new TextDecoder().decode(bytes.slice(off + header, off + total));
+      off += total;
+    } else {
+      align(ALIGN[col.align]);
+      value = readFixed(view, off, col);
+      off += col.len;
+    }
+    if (!col.dropped) row[col.name] = value;
+  });
+  return row;
+}
+
+function readFixed(view: DataView, off: number, col: ColumnLayout): string | number | boolean | null {
+  if (col.type === 'boolean') return view.getUint8(off) !== 0;
+  if (col.len === 2) return view.getInt16(off, true);
+  if (col.len === 4) return view.getInt32(off, true);
+  if (col.len === 8) {
+    const micros = view.getBigInt64(off, true);
+    if (col.type.startsWith('timestamp')) return new Date(POSTGRES_EPOCH_MS + Number(micros / 1000n)).toISOString();
+    return Number(micros);
+  }
+  return null;
+}
+
+/** `+1208`: a relative position as the lab shows it. */
+export function showPos(pos: number): string {
+  return `+${pos}`;
+}
+
+/** The run's WAL as a table: every record since the run began, INSERT … COMMIT. */
+export async function walRecordsInspection(runner: SqlRunner, capturedNote: string): Promise<TableSnapshot> {
+  const result = await runner.query<Record<string, unknown>>(
+    `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos,
+       CASE WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
+       r.resource_manager AS rmgr, r.record_type, r.record_length,
+       (SELECT string_agg(DISTINCT coalesce(t.relname, '?'), ',') FROM pg_get_wal_block_info(r.start_lsn, r.end_lsn) bi
+          LEFT JOIN pg_class t ON pg_relation_filenode(t.oid) = bi.relfilenode WHERE bi.start_lsn = r.start_lsn) AS relation
+     FROM service.wal_origin o
+     CROSS JOIN LATERAL pg_get_wal_records_info(o.origin_lsn, pg_current_wal_lsn()) r
+     WHERE o.origin_lsn < pg_current_wal_lsn()
+     ORDER BY r.start_lsn`,
+  );
+  const rows: TableRow[] = result.rows
+    // Index maintenance and sequence bookkeeping would drown the story; the heap and commits tell it.
+    .filter((r) => r.rmgr === 'Heap' || r.rmgr === 'Transaction')
+    .map((r) => ({
+      lsn: showPos(Number(r.pos)),
+      tx: Number(r.tx) === 0 ? null : Number(r.tx),
+      rmgr: String(r.rmgr),
+      record: String(r.record_type),
+      relation: r.relation == null ? null : String(r.relation),
+      bytes: Number(r.record_length),
+    }));
+  return {
+    name: 'write-ahead log (pg_walinspect)',
+    note: `Heap and commit records of this run, real, positions in bytes from the run's start. ${capturedNote}`,
+    columns: ['lsn', 'tx', 'rmgr', 'record', 'relation', 'bytes'],
+    rows,
+  };
+}
+
+/** The slot and how much WAL it holds back: the seeds' monitoring query, positions made relative. */
+export async function slotInspection(runner: SqlRunner, storedPos: number | null): Promise<TableSnapshot> {
+  const result = await runner.query<Record<string, unknown>>(
+    `SELECT s.slot_name, s.slot_type, s.wal_status,
+       pg_wal_lsn_diff(s.restart_lsn, o.origin_lsn)::int AS restart_pos,
+       pg_wal_lsn_diff(pg_current_wal_lsn(), o.origin_lsn)::int AS current_pos,
+       pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::int AS retained_bytes
+     FROM pg_replication_slots s, service.wal_origin o WHERE s.slot_name = $1`,
+    [SLOT_NAME],
+  );
+  return {
+    name: 'replication slot',
+    note: 'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector.',
+    columns: ['slot_name', 'slot_type', 'wal_status', 'restart_lsn', 'current_lsn', 'retained_bytes', 'connector_position', 'connector_lag_bytes'],
+    rows: result.rows.map((r) => ({
+      slot_name: String(r.slot_name),
+      slot_type: String(r.slot_type),
+      wal_status: String(r.wal_status),
+      restart_lsn: showPos(Number(r.restart_pos)),
+      current_lsn: showPos(Number(r.current_pos)),
+      retained_bytes: Number(r.retained_bytes),
+      connector_position: storedPos === null ? null : showPos(storedPos),
+      connector_lag_bytes: storedPos === null ? null : Number(r.current_pos) - storedPos,
+    })),
+  };
+}

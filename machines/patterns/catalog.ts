@@ -73,6 +73,38 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     tables: ['service.orders', 'service.outbox', 'service.cdc_heartbeat', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },
+  {
+    id: 'naive-broker-first',
+    title: 'Naive dual write: broker first',
+    promise: 'Publish the event, then write the order, and hope the write never fails.',
+    worstAnomaly: 'phantom-event',
+    participants: [client, service, postgres, broker, consumer],
+    variants: [
+      {
+        id: 'default',
+        label: 'Publish, then commit',
+        summary: 'The service publishes OrderPlaced with the client-assigned order id, then inserts the order.',
+      },
+    ],
+    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
+  {
+    id: 'retry-in-catch',
+    title: 'Dual write with a retry in the catch block',
+    promise: 'Commit, publish, and retry the publish when it throws. Loose: the catch also publishes rolled-back orders.',
+    worstAnomaly: 'lost-event',
+    participants: [client, service, postgres, broker, consumer],
+    variants: [
+      {
+        id: 'default',
+        label: 'try { insert; publish } catch { retry publish }',
+        summary: 'One try around both writes; the catch retries the publish up to three times, whichever write failed.',
+      },
+    ],
+    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
 ];
 
 export function findPattern(id: string): PatternInfo | undefined {

@@ -4,11 +4,15 @@ import type { PatternId } from '../kernel/vocabulary';
 import { naiveDbFirst } from './naive-db-first';
 import { outboxPolling } from './outbox-polling';
 import { outboxCdc } from './outbox-cdc';
+import { naiveBrokerFirst } from './naive-broker-first';
+import { retryInCatch } from './retry-in-catch';
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
   'outbox-polling': outboxPolling,
   'outbox-cdc': outboxCdc,
+  'naive-broker-first': naiveBrokerFirst,
+  'retry-in-catch': retryInCatch,
 };
 
 export function getPattern(id: string): PatternDefinition | undefined {

@@ -37,4 +37,11 @@ export const PATTERN_CASES: PatternCase[] = [
     absent: ['lost-event', 'phantom-event'],
     evidence: 'OrderPlaced/p0@1',
   },
+  {
+    pattern: 'cdc-table',
+    query: 'variant=renamed-column',
+    expect: ['lost-event'],
+    absent: ['phantom-event', 'duplicate-effect'],
+    evidence: 'service.orders id=1',
+  },
 ];

@@ -17,6 +17,10 @@ export interface OutgoingMessage {
   eventId: string;
   eventType: string;
   orderId: number;
+  /** For row-change events (CDC on a table): create, update or delete. */
+  op?: 'c' | 'u' | 'd';
+  /** The event's body as JSON text, when a consumer reads more than the ids. */
+  payload?: string;
 }
 
 export interface StoredMessage extends OutgoingMessage {
@@ -146,6 +150,8 @@ export class Broker {
             eventId: m.eventId,
             eventType: m.eventType,
             orderId: m.orderId,
+            ...(m.op ? { op: m.op } : {}),
+            ...(m.payload !== undefined ? { payload: m.payload } : {}),
             deliveries: this.context.deliveries[messageRef(m)] ?? 0,
           });
         }

@@ -25,8 +25,10 @@ import {
   splitInsertTuple,
   splitUpdateTuple,
   type CapturedTable,
-  type LoggedTuple,
+  loadTuple,
+  storeTuple,
   type RowImage,
+  type StoredTuple,
   type WalRecord,
 } from './wal';
 
@@ -39,6 +41,15 @@ export const HEARTBEAT_TABLE = `CREATE TABLE ${HEARTBEAT_TABLE_NAME} (
   id integer PRIMARY KEY,
   beats integer NOT NULL,
   beat_at timestamptz NOT NULL
+)`;
+
+/**
+ * Where a connector that needs row images keeps them, beside its position: a restart that forgot
+ * them could not rebuild an UPDATE's row (see `images` below).
+ */
+export const CONNECTOR_STATE_TABLE = `CREATE TABLE service.cdc_connector_state (
+  id integer PRIMARY KEY,
+  row_images text NOT NULL
 )`;
 
 /** A committed row change of a captured table, as the connector decoded it from the WAL. */
@@ -57,6 +68,8 @@ export interface ConnectorConfig {
   captured: string[];
   /** Writes a heartbeat row when it has read only other tables' WAL. */
   heartbeat: boolean;
+  /** Keeps row images in `service.cdc_connector_state` (needed to stream UPDATEs and DELETEs). */
+  keepsRowImages: boolean;
   /** What to publish for a change; null publishes nothing (a heartbeat, an outbox DELETE). */
   toMessage(change: RowChange): OutgoingMessage | null;
 }
@@ -66,19 +79,23 @@ interface ConnectorContext {
   /** Stored position (bytes from the run's start) it reads from; null until read from the broker. */
   position: number | null;
   tables: CapturedTable[];
-  /** Last tuple image per row slot (`file/block/offset`), so UPDATE and DELETE get a `before`. */
-  images: Record<string, LoggedTuple>;
+  /**
+   * Last tuple image per row slot (`table/block/offset`). The WAL at wal_level=replica has no old
+   * row in UPDATE and DELETE records, and an UPDATE on the same page logs only the bytes that
+   * changed: without these images there is neither a `before` nor a whole `after`.
+   */
+  images: Record<string, StoredTuple>;
   /** The images as they will be once the current batch is confirmed. */
-  pendingImages: Record<string, LoggedTuple>;
+  pendingImages: Record<string, StoredTuple>;
   batch: OutgoingMessage[];
   /** Position after the records of the current batch: what it stores once the batch is out. */
   batchEnd: number;
 }
 
 type ConnectorEvent =
-  | { type: 'CONNECTED'; position: number; tables: CapturedTable[] }
+  | { type: 'CONNECTED'; position: number; tables: CapturedTable[]; images: Record<string, StoredTuple> }
   | { type: 'CONNECT_FAILED' }
-  | { type: 'CHANGES'; messages: OutgoingMessage[]; end: number; images: Record<string, LoggedTuple> }
+  | { type: 'CHANGES'; messages: OutgoingMessage[]; end: number; images: Record<string, StoredTuple> }
   | { type: 'EMPTY' }
   | { type: 'HEARTBEAT_DUE' }
   | { type: 'READ_FAILED' }
@@ -99,61 +116,70 @@ const pollTransitions = {
     { target: 'storing', actions: 'takeChanges' },
   ],
   EMPTY: { target: 'idle', reenter: true },
-  HEARTBEAT_DUE: 'heartbeating',
   READ_FAILED: { target: 'sleeping', reenter: true },
 } as const;
 
-export const cdcConnectorMachine = setup({
-  types: {
-    context: {} as ConnectorContext,
-    events: {} as ConnectorEvent,
-    input: {} as { heartbeat: boolean },
-  },
-  guards: {
-    hasMessages: ({ event }) => event.type === 'CHANGES' && event.messages.length > 0,
-    moreInBatch: ({ context }) => context.batch.length > 1,
-  },
-  actions: {
-    takeChanges: assign(({ event }) =>
-      event.type === 'CHANGES' ? { batch: event.messages, batchEnd: event.end, pendingImages: event.images } : {},
-    ),
-    nextMessage: assign({ batch: ({ context }) => context.batch.slice(1) }),
-    confirm: assign(({ context }) => ({ position: context.batchEnd, images: context.pendingImages, batch: [] })),
-    clearBatch: assign({ batch: [] }),
-  },
-}).createMachine({
-  id: 'connector',
-  context: ({ input }) => fresh(input.heartbeat),
-  initial: 'connecting',
-  states: {
-    connecting: {
-      meta: { op: 'connect' },
-      on: {
-        // Sleeping, not idle: a fresh connector must read at least once before it may count as settled.
-        CONNECTED: { target: 'sleeping', actions: assign(({ event }) => (event.type === 'CONNECTED' ? { position: event.position, tables: event.tables } : {})) },
-        CONNECT_FAILED: { target: 'connecting', reenter: true },
+/**
+ * The connector's statechart. Only a connector with heartbeats has the `heartbeating` state, so
+ * every state a machine has is one its runs can reach.
+ */
+export function createCdcConnectorMachine(withHeartbeat: boolean) {
+  const heartbeatStates: Record<string, { meta: { op: string }; on: { BEAT: 'sleeping' } }> = withHeartbeat
+    ? { heartbeating: { meta: { op: 'heartbeat' }, on: { BEAT: 'sleeping' } } }
+    : {};
+  const polling = withHeartbeat ? { ...pollTransitions, HEARTBEAT_DUE: 'heartbeating' } : pollTransitions;
+  return setup({
+    types: {
+      context: {} as ConnectorContext,
+      events: {} as ConnectorEvent,
+      input: {} as { heartbeat: boolean },
+    },
+    guards: {
+      hasMessages: ({ event }) => event.type === 'CHANGES' && event.messages.length > 0,
+      moreInBatch: ({ context }) => context.batch.length > 1,
+    },
+    actions: {
+      takeChanges: assign(({ event }) =>
+        event.type === 'CHANGES' ? { batch: event.messages, batchEnd: event.end, pendingImages: event.images } : {},
+      ),
+      nextMessage: assign({ batch: ({ context }) => context.batch.slice(1) }),
+      confirm: assign(({ context }) => ({ position: context.batchEnd, images: context.pendingImages, batch: [] })),
+      clearBatch: assign({ batch: [] }),
+    },
+  }).createMachine({
+    id: 'connector',
+    context: ({ input }) => fresh(input.heartbeat),
+    initial: 'connecting',
+    states: {
+      connecting: {
+        meta: { op: 'connect' },
+        on: {
+          // Sleeping, not idle: a fresh connector must read at least once before it may count as settled.
+          CONNECTED: { target: 'sleeping', actions: assign(({ event }) => (event.type === 'CONNECTED' ? { position: event.position, tables: event.tables, images: event.images } : {})) },
+          CONNECT_FAILED: { target: 'connecting', reenter: true },
+        },
+      },
+      idle: { tags: ['polled-empty'], meta: { op: 'poll', delay: 'relayPollMs' }, on: polling },
+      sleeping: { meta: { op: 'poll', delay: 'relayPollMs' }, on: polling },
+      publishing: {
+        meta: { op: 'publish' },
+        on: {
+          PUBLISHED: [{ guard: 'moreInBatch', target: 'publishing', reenter: true, actions: 'nextMessage' }, { target: 'storing' }],
+          // Nothing stored: the next poll reads the same records again and publishes the batch anew.
+          PUBLISH_FAILED: { target: 'sleeping', actions: 'clearBatch' },
+        },
+      },
+      storing: { meta: { op: 'store-position' }, on: { STORED: { target: 'advancing', actions: 'confirm' } } },
+      advancing: { meta: { op: 'advance-slot' }, on: { ADVANCED: 'sleeping' } },
+      ...heartbeatStates,
+      [CRASHED_STATE]: {
+        meta: { op: 'restart', delay: 'restartMs' },
+        on: { RESTARTED: { target: 'connecting', actions: assign(({ context }) => fresh(context.heartbeat)) } },
       },
     },
-    idle: { tags: ['polled-empty'], meta: { op: 'poll', delay: 'relayPollMs' }, on: pollTransitions },
-    sleeping: { meta: { op: 'poll', delay: 'relayPollMs' }, on: pollTransitions },
-    publishing: {
-      meta: { op: 'publish' },
-      on: {
-        PUBLISHED: [{ guard: 'moreInBatch', target: 'publishing', reenter: true, actions: 'nextMessage' }, { target: 'storing' }],
-        // Nothing stored: the next poll reads the same records again and publishes the batch anew.
-        PUBLISH_FAILED: { target: 'sleeping', actions: 'clearBatch' },
-      },
-    },
-    storing: { meta: { op: 'store-position' }, on: { STORED: { target: 'advancing', actions: 'confirm' } } },
-    advancing: { meta: { op: 'advance-slot' }, on: { ADVANCED: 'sleeping' } },
-    heartbeating: { meta: { op: 'heartbeat' }, on: { BEAT: 'sleeping' } },
-    [CRASHED_STATE]: {
-      meta: { op: 'restart', delay: 'restartMs' },
-      on: { RESTARTED: { target: 'connecting', actions: assign(({ context }) => fresh(context.heartbeat)) } },
-    },
-  },
-  on: { CRASH: `.${CRASHED_STATE}` },
-});
+    on: { CRASH: `.${CRASHED_STATE}` },
+  });
+}
 
 function storedPosition(ctx: OperationContext<ConnectorContext>): number {
   return ctx.broker.committedOffsets(OFFSETS_GROUP, OFFSETS_TOPIC)[0] ?? 0;
@@ -169,8 +195,14 @@ function connect(config: ConnectorConfig): Operation<ConnectorContext> {
       const tables = await describeTables(ctx.db, config.captured);
       if (!tables.ok) return { event: { type: 'CONNECT_FAILED' }, caption: 'The connector cannot read the catalogue and tries again.' };
       const position = storedPosition(ctx);
+      let images: Record<string, StoredTuple> = {};
+      if (config.keepsRowImages) {
+        const state = await ctx.db.statement<{ row_images: string }>('load row images', 'SELECT row_images FROM service.cdc_connector_state WHERE id = 1');
+        if (!state.ok) return { event: { type: 'CONNECT_FAILED' }, caption: 'The connector cannot load its row images and tries again.' };
+        images = state.value.rows[0] ? (JSON.parse(state.value.rows[0].row_images) as Record<string, StoredTuple>) : {};
+      }
       return {
-        event: { type: 'CONNECTED', position, tables: tables.value },
+        event: { type: 'CONNECTED', position, tables: tables.value, images },
         caption: `The connector finds the captured tables' files and resumes at WAL ${showPos(position)}.`,
       };
     },
@@ -187,7 +219,7 @@ function field(description: string, name: string): number {
 }
 
 /** Turns the records into committed changes, transaction by transaction. */
-export function decodeRecords(records: WalRecord[], tables: CapturedTable[], images: Record<string, LoggedTuple>) {
+export function decodeRecords(records: WalRecord[], tables: CapturedTable[], images: Record<string, StoredTuple>) {
   const byFile = new Map(tables.map((t) => [t.relfilenode, t]));
   const pending = new Map<number, { changes: RowChange[]; firstPos: number }>();
   const committed: RowChange[] = [];
@@ -208,23 +240,24 @@ export function decodeRecords(records: WalRecord[], tables: CapturedTable[], ima
     if (record.tx !== 0 && !pending.has(record.tx)) pending.set(record.tx, { changes: [], firstPos: record.pos });
     const table = record.rmgr === 'Heap' && record.relfilenode !== null ? byFile.get(record.relfilenode) : undefined;
     if (!table || !record.data && !HEAP_DELETE.test(record.recordType)) continue;
-    const slot = (off: number) => `${record.relfilenode}/${record.block}/${off}`;
+    const slot = (off: number) => `${table.table}/${record.block}/${off}`;
     let change: RowChange | null = null;
     if (HEAP_INSERT.test(record.recordType)) {
       const tuple = splitInsertTuple(record.data!);
-      nextImages[slot(field(record.description, 'off'))] = tuple;
+      nextImages[slot(field(record.description, 'off'))] = storeTuple(tuple);
       change = { table: table.table, op: 'c', before: null, after: decodeTuple(tuple, table.columns), tx: record.tx, pos: record.pos };
     } else if (HEAP_UPDATE.test(record.recordType)) {
       // At wal_level=replica the record carries no old row, whatever REPLICA IDENTITY says: the
       // `before` comes from the tuple image read earlier (same block: the lab's tables fit one page).
-      const old = nextImages[slot(field(record.description, 'old_off'))];
-      if (!old) continue;
+      const stored = nextImages[slot(field(record.description, 'old_off'))];
+      if (!stored) continue;
+      const old = loadTuple(stored);
       const tuple = splitUpdateTuple(record.data!, field(record.description, 'flags'), old);
-      nextImages[slot(field(record.description, 'new_off'))] = tuple;
+      nextImages[slot(field(record.description, 'new_off'))] = storeTuple(tuple);
       change = { table: table.table, op: 'u', before: decodeTuple(old, table.columns), after: decodeTuple(tuple, table.columns), tx: record.tx, pos: record.pos };
     } else if (HEAP_DELETE.test(record.recordType)) {
       const old = nextImages[slot(field(record.description, 'off'))];
-      change = { table: table.table, op: 'd', before: old ? decodeTuple(old, table.columns) : null, after: null, tx: record.tx, pos: record.pos };
+      change = { table: table.table, op: 'd', before: old ? decodeTuple(loadTuple(old), table.columns) : null, after: null, tx: record.tx, pos: record.pos };
     }
     if (change) pending.get(record.tx)?.changes.push(change);
   }
@@ -235,14 +268,16 @@ export function decodeRecords(records: WalRecord[], tables: CapturedTable[], ima
 
 const OP_NAMES = { c: 'insert', u: 'update', d: 'delete' } as const;
 
-/** "2 outbox inserts, 2 outbox deletes": what a read found, table by table. */
+/** "2 inserts, 2 deletes on outbox": what a read found, table by table. */
 function describeChanges(changes: RowChange[]): string {
-  const counts = new Map<string, number>();
+  const tables = new Map<string, Map<string, number>>();
   for (const c of changes) {
-    const key = `${c.table.replace(/^.*\./, '')} ${OP_NAMES[c.op]}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const table = c.table.replace(/^.*\./, '');
+    const counts = tables.get(table) ?? new Map<string, number>();
+    counts.set(OP_NAMES[c.op], (counts.get(OP_NAMES[c.op]) ?? 0) + 1);
+    tables.set(table, counts);
   }
-  return [...counts].map(([noun, n]) => plural(n, noun)).join(', ');
+  return [...tables].map(([table, counts]) => `${[...counts].map(([op, n]) => plural(n, op)).join(', ')} on ${table}`).join('; ');
 }
 
 function plural(n: number, noun: string): string {
@@ -278,7 +313,7 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
       const messages = committed.map((c) => config.toMessage(c)).filter((m): m is OutgoingMessage => m !== null);
       return {
         event: { type: 'CHANGES', messages, end, images },
-        caption: `The connector reads ${plural(records.length, 'WAL record')}: committed ${describeChanges(committed)}${dropped}.`,
+        caption: `The connector reads ${plural(records.length, 'WAL record')}, committed: ${describeChanges(committed)}${dropped}.`,
       };
     },
   };
@@ -302,16 +337,28 @@ const publish: Operation<ConnectorContext> = {
   },
 };
 
-const storePosition: Operation<ConnectorContext> = {
-  faults: [],
-  crashable: true,
-  latencyMs: 2,
-  intent: (context) => `storing its position ${showPos(context.batchEnd)}`,
-  async run(ctx) {
-    ctx.broker.commitOffset(OFFSETS_GROUP, OFFSETS_TOPIC, 0, ctx.context.batchEnd);
-    return { event: { type: 'STORED' }, caption: `The connector stores position ${showPos(ctx.context.batchEnd)} in the broker.` };
-  },
-};
+function storePosition(config: ConnectorConfig): Operation<ConnectorContext> {
+  return {
+    faults: [],
+    crashable: true,
+    latencyMs: 2,
+    intent: (context) => `storing its position ${showPos(context.batchEnd)}`,
+    async run(ctx) {
+      if (config.keepsRowImages) {
+        // Images first: if it died between the two, it would re-read from the older position with
+        // newer images, which still rebuilds the same rows; the other way round it could not.
+        await ctx.db.statement(
+          'store row images',
+          `INSERT INTO service.cdc_connector_state (id, row_images) VALUES (1, $1)
+           ON CONFLICT (id) DO UPDATE SET row_images = excluded.row_images`,
+          [JSON.stringify(ctx.context.pendingImages)],
+        );
+      }
+      ctx.broker.commitOffset(OFFSETS_GROUP, OFFSETS_TOPIC, 0, ctx.context.batchEnd);
+      return { event: { type: 'STORED' }, caption: `The connector stores position ${showPos(ctx.context.batchEnd)} in the broker.` };
+    },
+  };
+}
 
 const advanceSlot: Operation<ConnectorContext> = {
   faults: [],
@@ -353,13 +400,13 @@ export function connectorPosition(context: unknown): number | null {
 export function cdcConnectorProcess(label: string, config: ConnectorConfig): ProcessSpec {
   return {
     id: CONNECTOR_PARTICIPANT,
-    machine: cdcConnectorMachine,
+    machine: createCdcConnectorMachine(config.heartbeat),
     input: { heartbeat: config.heartbeat },
     operations: {
       connect: connect(config),
       poll: poll(config),
       publish,
-      'store-position': storePosition,
+      'store-position': storePosition(config),
       'advance-slot': advanceSlot,
       heartbeat,
       restart: restartOperation(label),

@@ -11,11 +11,21 @@ export interface OrderRequest {
   orderId: number;
   customer: string;
   amountCents: number;
+  /** What the client asks for; absent means placing a new order (every pattern's default). */
+  kind?: 'place' | 'change' | 'cancel';
+}
+
+/** A request and when it arrives, for patterns whose story needs more than new orders. */
+export interface ScheduledRequest {
+  at: number;
+  request: OrderRequest;
 }
 
 interface ClientContext {
   arrivals: number[];
   next: number;
+  /** The requests in order, when the pattern scripts them; otherwise order n+1 is placed. */
+  requests?: OrderRequest[];
 }
 
 export function orderRequest(orderId: number): OrderRequest {
@@ -23,11 +33,11 @@ export function orderRequest(orderId: number): OrderRequest {
 }
 
 export const clientMachine = setup({
-  types: { context: {} as ClientContext, input: {} as { arrivals: number[] }, events: {} as { type: 'SENT' } },
+  types: { context: {} as ClientContext, input: {} as { arrivals: number[]; requests?: OrderRequest[] }, events: {} as { type: 'SENT' } },
   guards: { moreToSend: ({ context }) => context.next + 1 < context.arrivals.length },
 }).createMachine({
   id: 'client',
-  context: ({ input }) => ({ arrivals: input.arrivals, next: 0 }),
+  context: ({ input }) => ({ arrivals: input.arrivals, next: 0, ...(input.requests ? { requests: input.requests } : {}) }),
   initial: 'sending',
   states: {
     sending: {
@@ -49,19 +59,36 @@ const sendOrder: Operation<ClientContext> = {
   latencyMs: 2,
   intent: (context) => `sending order ${context.next + 1}`,
   async run(ctx) {
-    const request = orderRequest(ctx.context.next + 1);
-    ctx.emit({
-      from: CLIENT_PARTICIPANT,
-      to: 'service',
-      kind: 'request',
-      label: `POST /orders (order ${request.orderId}, ${request.amountCents / 100} EUR)`,
-      ok: true,
-    });
+    const request = ctx.context.requests?.[ctx.context.next] ?? orderRequest(ctx.context.next + 1);
+    const { label, caption } = describeRequest(request);
+    ctx.emit({ from: CLIENT_PARTICIPANT, to: 'service', kind: 'request', label, ok: true });
     ctx.send('service', { type: 'ORDER_REQUESTED', request });
-    return { event: { type: 'SENT' }, caption: `The client places order ${request.orderId} with the order service.` };
+    return { event: { type: 'SENT' }, caption };
   },
 };
 
-export function clientProcess(arrivals: number[]): ProcessSpec & { input: { arrivals: number[] } } {
-  return { id: CLIENT_PARTICIPANT, machine: clientMachine, operations: { 'send-order': sendOrder }, input: { arrivals } };
+function describeRequest(request: OrderRequest): { label: string; caption: string } {
+  switch (request.kind ?? 'place') {
+    case 'change':
+      return {
+        label: `PATCH /orders/${request.orderId} (${request.amountCents / 100} EUR)`,
+        caption: `The client changes order ${request.orderId} to ${request.amountCents / 100} EUR.`,
+      };
+    case 'cancel':
+      return { label: `DELETE /orders/${request.orderId}`, caption: `The client cancels order ${request.orderId}.` };
+    default:
+      return {
+        label: `POST /orders (order ${request.orderId}, ${request.amountCents / 100} EUR)`,
+        caption: `The client places order ${request.orderId} with the order service.`,
+      };
+  }
+}
+
+/** The client; with a `script` it sends those requests at those times instead of new orders. */
+export function clientProcess(
+  arrivals: number[],
+  script?: ScheduledRequest[],
+): ProcessSpec & { input: { arrivals: number[]; requests?: OrderRequest[] } } {
+  const input = script ? { arrivals: script.map((s) => s.at), requests: script.map((s) => s.request) } : { arrivals };
+  return { id: CLIENT_PARTICIPANT, machine: clientMachine, operations: { 'send-order': sendOrder }, input };
 }

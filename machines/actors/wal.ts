@@ -174,6 +174,25 @@ export interface LoggedTuple {
   data: Uint8Array;
 }
 
+/** A tuple image as plain JSON (hex bytes), so it can sit in a statechart context or a table. */
+export interface StoredTuple {
+  natts: number;
+  hasNulls: boolean;
+  bitmap: string;
+  data: string;
+}
+
+const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+
+export function storeTuple(t: LoggedTuple): StoredTuple {
+  return { natts: t.natts, hasNulls: t.hasNulls, bitmap: toHex(t.bitmap), data: toHex(t.data) };
+}
+
+export function loadTuple(t: StoredTuple): LoggedTuple {
+  return { natts: t.natts, hasNulls: t.hasNulls, bitmap: fromHex(t.bitmap), data: fromHex(t.data) };
+}
+
 /** Splits an INSERT's block data: xl_heap_header, then null bitmap and padding up to t_hoff, then data. */
 export function splitInsertTuple(block: Uint8Array): LoggedTuple {
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);

@@ -20,6 +20,8 @@ interface Shipment {
   id: number;
   order_id: number;
   event_id: string;
+  /** Only where the consumer's shipments can be cancelled (row-change consumers). */
+  cancelled_at?: unknown;
 }
 
 /**
@@ -53,7 +55,7 @@ function ref(m: TopicMessage): string {
 
 export async function checkOutcome(input: CheckInput): Promise<Outcome> {
   const orders = (await input.runner.query<{ id: number }>('SELECT id FROM service.orders ORDER BY id')).rows.map((r) => Number(r.id));
-  const shipments = (await input.runner.query<Shipment>('SELECT id, order_id, event_id FROM consumer.shipments ORDER BY id')).rows;
+  const shipments = (await input.runner.query<Shipment>('SELECT * FROM consumer.shipments ORDER BY id')).rows;
   const messages = input.broker.messages();
   const anomalies: Anomaly[] = [];
   const truth = new Set(orders);
@@ -80,6 +82,25 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
   for (const orderId of phantomOrders) {
     const copies = messages.filter((m) => m.orderId === orderId);
     const effects = shipments.filter((s) => s.order_id === orderId);
+    // A row-change stream that ends in a deletion: the order existed and was deleted at the
+    // source. Not a phantom; but downstream must not keep it active.
+    const last = copies.at(-1);
+    if (last?.op === 'd') {
+      const active = effects.filter((s) => !('cancelled_at' in s) || s.cancelled_at === null);
+      if (active.length > 0) {
+        anomalies.push({
+          id: 'lost-event',
+          subject: `order ${orderId}`,
+          evidence: [
+            { ref: 'service.orders', detail: `order ${orderId} deleted` },
+            { ref: ref(last), detail: `${last.eventType}, ${delivered(last.deliveries)}` },
+            ...active.map((s) => ({ ref: `consumer.shipments id=${s.id}`, detail: `still active for order ${orderId}` })),
+          ],
+          why: `Order ${orderId} was deleted at the source, but its shipment is still active: the deletion never took effect downstream${causeOf(input.steps, orderId)}.`,
+        });
+      }
+      continue;
+    }
     anomalies.push({
       id: 'phantom-event',
       subject: `order ${orderId}`,
@@ -92,9 +113,12 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
     });
   }
 
-  const byOrder = new Map<number, TopicMessage[]>();
-  for (const m of messages) byOrder.set(m.orderId, [...(byOrder.get(m.orderId) ?? []), m]);
-  for (const [orderId, copies] of byOrder) {
+  // One group per order and event type: an order may have several events (placed, confirmed).
+  const byOrder = new Map<string, TopicMessage[]>();
+  for (const m of messages) byOrder.set(`${m.orderId}|${m.eventType}`, [...(byOrder.get(`${m.orderId}|${m.eventType}`) ?? []), m]);
+  for (const copies of byOrder.values()) {
+    const orderId = copies[0]!.orderId;
+    const eventType = copies[0]!.eventType;
     const deliveries = copies.reduce((n, m) => n + m.deliveries, 0);
     if (deliveries <= 1) continue;
     const applied = shipments.filter((s) => s.order_id === orderId).length;
@@ -103,7 +127,7 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
       id: 'duplicate-delivery',
       subject: `order ${orderId}`,
       evidence: copies.map((m) => ({ ref: ref(m), detail: `${m.eventType} ${m.eventId}, ${delivered(m.deliveries)}` })),
-      why: `The consumer received OrderPlaced for order ${orderId} ${times(deliveries)}${copies.length > 1 ? ` (${copies.length} copies in the topic)` : ''}${causeOf(input.steps, orderId)}.${harm}`,
+      why: `The consumer received ${eventType} for order ${orderId} ${times(deliveries)}${copies.length > 1 ? ` (${copies.length} copies in the topic)` : ''}${causeOf(input.steps, orderId)}.${harm}`,
     });
   }
 

@@ -19,11 +19,15 @@ describe('determinism', () => {
 
   // WAL positions grow across runs on one instance; every figure shown must be relative to the run.
   it('gives the same WAL records and slot figures on a second run of a CDC scenario', async () => {
-    for (const variant of ['default', 'delete-after-insert', 'heartbeat']) {
-      const scenario = () => lab(postgres.db, 'outbox-cdc').variant(variant).fault('db-write-fails', 'service.write-order:1');
-      const first = JSON.stringify(await scenario().run({ captureSnapshots: true }));
-      const second = JSON.stringify(await scenario().run({ captureSnapshots: true }));
-      expect(second, variant).toBe(first);
+    const cases = [
+      ...['default', 'delete-after-insert', 'heartbeat'].map((v) => lab(postgres.db, 'outbox-cdc').variant(v).fault('db-write-fails', 'service.write-order:1')),
+      ...['default', 'renamed-column'].map((v) => lab(postgres.db, 'cdc-table').variant(v).crash('connector.store-position:1')),
+    ].map((driver) => driver.scenario);
+    for (const scenario of cases) {
+      const run = () => lab(postgres.db, scenario.pattern).variant(scenario.variant).fault(scenario.faults[0]!.kind, scenario.faults[0]!.at).run({ captureSnapshots: true });
+      const first = JSON.stringify(await run());
+      const second = JSON.stringify(await run());
+      expect(second, `${scenario.pattern} ${scenario.variant}`).toBe(first);
     }
   });
 

@@ -9,6 +9,7 @@ import type { ArmedFault, Scenario, TableSnapshot, TraceEntry } from './types';
 import type { FaultKind } from './vocabulary';
 import type { SqlRunner, TracedDatabase } from './traced-database';
 import type { Broker, BrokerPort } from '../actors/broker';
+import type { ScheduledRequest } from '../actors/client';
 
 export type KernelEvent = EventObject & Record<string, unknown>;
 
@@ -101,4 +102,6 @@ export interface PatternDefinition {
    * lab needs but no participant performs (e.g. starting each run at a fresh WAL segment).
    */
   prepareRun?(runner: SqlRunner, variant: string): Promise<void>;
+  /** The client's requests and their times, when the story needs changes or cancellations too. */
+  clientScript?(scenario: Scenario): ScheduledRequest[];
 }

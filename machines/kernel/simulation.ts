@@ -80,7 +80,7 @@ export class Simulation {
     this.#jitter = deriveRng(scenario.seed, 'latency');
     this.broker = new Broker(() => this.#broadcast(MESSAGES_AVAILABLE));
     const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
-    const specs = [clientProcess(scenario.orders), ...pattern.processes(scenario)];
+    const specs = [clientProcess(scenario.orders, pattern.clientScript?.(scenario)), ...pattern.processes(scenario)];
     this.#processes = specs.map((spec) => {
       const snapshot = initialTransition(spec.machine, spec.input as never)[0] as AnyMachineSnapshot;
       const live: LiveProcess = { spec, label: labels.get(spec.id) ?? spec.id, snapshot, wakeAt: Infinity, settledAtStep: 0 };

@@ -117,6 +117,10 @@ export interface TopicMessage {
   eventId: string;
   eventType: string;
   orderId: number;
+  /** Row-change events only: create, update or delete. */
+  op?: 'c' | 'u' | 'd';
+  /** The event's body (JSON text), when it has one worth showing. */
+  payload?: string;
   /** How many times a consumer fetched this message. */
   deliveries: number;
 }

@@ -74,6 +74,34 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     hasConsumer: true,
   },
   {
+    id: 'cdc-table',
+    title: 'Change data capture on the orders table',
+    promise: 'Write only the table; a connector streams its row changes from the WAL, and consumers parse your rows.',
+    worstAnomaly: 'lost-event',
+    participants: [
+      client,
+      service,
+      postgres,
+      { id: 'connector', label: 'Connector', kind: 'connector', process: true },
+      broker,
+      consumer,
+    ],
+    variants: [
+      {
+        id: 'default',
+        label: 'Stream row changes',
+        summary: 'The connector turns each committed INSERT, UPDATE and DELETE of orders into a c/u/d event with before and after.',
+      },
+      {
+        id: 'renamed-column',
+        label: 'Column renamed upstream',
+        summary: 'The service calls the column total_cents now; the consumer still reads after.amount_cents.',
+      },
+    ],
+    tables: ['service.orders', 'service.cdc_connector_state', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
+  {
     id: 'naive-broker-first',
     title: 'Naive dual write: broker first',
     promise: 'Publish the event, then write the order, and hope the write never fails.',

@@ -4,6 +4,7 @@ import type { PatternId } from '../kernel/vocabulary';
 import { naiveDbFirst } from './naive-db-first';
 import { outboxPolling } from './outbox-polling';
 import { outboxCdc } from './outbox-cdc';
+import { cdcTable } from './cdc-table';
 import { naiveBrokerFirst } from './naive-broker-first';
 import { retryInCatch } from './retry-in-catch';
 
@@ -11,6 +12,7 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
   'outbox-polling': outboxPolling,
   'outbox-cdc': outboxCdc,
+  'cdc-table': cdcTable,
   'naive-broker-first': naiveBrokerFirst,
   'retry-in-catch': retryInCatch,
 };

@@ -145,6 +145,7 @@ export const outboxCdc: PatternDefinition = {
     cdcConnectorProcess('Connector', {
       captured: scenario.variant === 'heartbeat' ? [OUTBOX, HEARTBEAT_TABLE_NAME] : [OUTBOX],
       heartbeat: scenario.variant === 'heartbeat',
+      keepsRowImages: false,
       toMessage: outboxEventMessage,
     }),
     consumerProcess(ORDER_PLACED_TOPIC, 'Shipping consumer'),

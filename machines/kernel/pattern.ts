@@ -78,6 +78,11 @@ export interface ProcessSpec {
   input?: unknown;
   // Operations are typed per machine in their own files; the kernel only passes contexts through.
   operations: Record<string, Operation<any>>;
+  /**
+   * The participant whose OS process this one runs inside (an in-process event listener inside
+   * its service): a crash of either takes the other down with it.
+   */
+  inProcessWith?: string;
 }
 
 /** What a pattern's `inspect` hook may read after each step. */

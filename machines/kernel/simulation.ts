@@ -226,6 +226,7 @@ export class Simulation {
     process.snapshot = transition(process.spec.machine, process.snapshot, event)[0] as AnyMachineSnapshot;
     process.settledAtStep = process.snapshot.hasTag('polled-empty') ? index : -1;
     this.#scheduleNext(process, now + latency);
+    if (crash) this.#crashProcessMates(process, now + latency, emit);
 
     this.steps.push({
       index,
@@ -240,6 +241,18 @@ export class Simulation {
       states: this.#states(),
     });
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
+  }
+
+  /** Participants that run in one OS process (an in-process listener and its service) die together. */
+  #crashProcessMates(crashed: LiveProcess, at: number, emit: (e: Omit<TraceEntry, 'seq' | 'step' | 't'>) => void): void {
+    for (const mate of this.#processes) {
+      if (mate === crashed || mate.snapshot.value === CRASHED_STATE) continue;
+      if (mate.spec.inProcessWith !== crashed.spec.id && crashed.spec.inProcessWith !== mate.spec.id) continue;
+      emit({ from: mate.spec.id, to: mate.spec.id, kind: 'crash', label: `down with the ${lowerFirst(crashed.label)}: same process`, ok: false });
+      mate.snapshot = transition(mate.spec.machine, mate.snapshot, CRASH_EVENT)[0] as AnyMachineSnapshot;
+      mate.settledAtStep = -1;
+      this.#scheduleNext(mate, at);
+    }
   }
 
   #deliver(from: string, to: string, event: KernelEvent, arrivesAt: number, emit: (e: Omit<TraceEntry, 'seq' | 'step' | 't'>) => void): void {

@@ -133,6 +133,27 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },
+  {
+    id: 'after-commit-listener',
+    title: 'Publish from an after-commit listener',
+    promise: 'Send the event only once the commit succeeded; a rollback sends nothing, a crash still loses it.',
+    worstAnomaly: 'lost-event',
+    participants: [client, service, postgres, { id: 'listener', label: 'After-commit listener', kind: 'listener', process: true }, broker, consumer],
+    variants: [
+      {
+        id: 'default',
+        label: 'In-memory listener',
+        summary: 'The commit hands OrderPlaced to an in-process listener, which publishes it. Nothing is stored.',
+      },
+      {
+        id: 'registry',
+        label: 'Publication registry',
+        summary: 'A publication row is committed with the order, marked completed after the send, and republished on restart if incomplete.',
+      },
+    ],
+    tables: ['service.orders', 'service.event_publication', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
 ];
 
 export function findPattern(id: string): PatternInfo | undefined {

@@ -7,6 +7,7 @@ import { outboxCdc } from './outbox-cdc';
 import { cdcTable } from './cdc-table';
 import { naiveBrokerFirst } from './naive-broker-first';
 import { retryInCatch } from './retry-in-catch';
+import { afterCommitListener } from './after-commit-listener';
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
@@ -15,6 +16,7 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'cdc-table': cdcTable,
   'naive-broker-first': naiveBrokerFirst,
   'retry-in-catch': retryInCatch,
+  'after-commit-listener': afterCommitListener,
 };
 
 export function getPattern(id: string): PatternDefinition | undefined {

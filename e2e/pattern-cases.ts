@@ -31,6 +31,26 @@ export const PATTERN_CASES: PatternCase[] = [
     expect: [],
   },
   {
+    pattern: 'outbox-polling',
+    query: 'variant=id-cursor',
+    expect: ['lost-event'],
+    evidence: 'service.orders id=1',
+  },
+  {
+    pattern: 'outbox-polling',
+    query: 'variant=competing-relays&faults=crash@relay-2.publish:1',
+    expect: ['out-of-order'],
+    absent: ['lost-event'],
+    evidence: 'OrderConfirmed before OrderPlaced',
+  },
+  {
+    pattern: 'two-phase-commit',
+    query: 'variant=xa-broker&faults=crash@coordinator.commit-db:1',
+    expect: ['blocked'],
+    absent: ['lost-event'],
+    evidence: 'could not obtain lock',
+  },
+  {
     pattern: 'outbox-cdc',
     query: 'faults=crash@connector.store-position:1',
     expect: ['duplicate-delivery', 'duplicate-effect'],

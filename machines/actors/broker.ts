@@ -10,6 +10,8 @@ import type { TraceSink } from '../kernel/traced-database';
 
 export const BROKER_PARTICIPANT = 'broker';
 export const DEFAULT_PARTITIONS = 2;
+/** The downstream consumer group whose deliveries the checker judges (the shipping consumer's). */
+export const DOWNSTREAM_GROUP = 'shipping';
 
 export interface OutgoingMessage {
   topic: string;
@@ -21,6 +23,8 @@ export interface OutgoingMessage {
   op?: 'c' | 'u' | 'd';
   /** The event's body as JSON text, when a consumer reads more than the ids. */
   payload?: string;
+  /** Where the source put the event in its own order (an outbox row id), so order can be checked. */
+  sourceSeq?: number;
 }
 
 export interface StoredMessage extends OutgoingMessage {
@@ -35,12 +39,19 @@ interface BrokerContext {
   committed: Record<string, Record<string, number[]>>;
   /** `topic/partition/offset` → how many times a consumer fetched it. */
   deliveries: Record<string, number>;
+  /**
+   * XA: messages prepared under a global transaction id, stored but invisible to consumers until
+   * the coordinator commits them (only an XA-capable broker ever holds any).
+   */
+  prepared?: Record<string, OutgoingMessage[]>;
 }
 
 type BrokerEvent =
   | { type: 'APPEND'; message: OutgoingMessage; at: number }
   | { type: 'FETCHED'; refs: string[] }
-  | { type: 'COMMIT_OFFSET'; group: string; topic: string; partition: number; offset: number };
+  | { type: 'COMMIT_OFFSET'; group: string; topic: string; partition: number; offset: number }
+  | { type: 'XA_PREPARE'; gid: string; message: OutgoingMessage }
+  | { type: 'XA_END'; gid: string };
 
 export function messageRef(m: { topic: string; partition: number; offset: number }): string {
   return `${m.topic}/p${m.partition}@${m.offset}`;
@@ -84,6 +95,16 @@ export const brokerMachine = setup({
             },
           }),
         },
+        XA_PREPARE: {
+          actions: assign({
+            prepared: ({ context, event }) => ({ ...context.prepared, [event.gid]: [...(context.prepared?.[event.gid] ?? []), event.message] }),
+          }),
+        },
+        XA_END: {
+          actions: assign({
+            prepared: ({ context, event }) => Object.fromEntries(Object.entries(context.prepared ?? {}).filter(([gid]) => gid !== event.gid)),
+          }),
+        },
         COMMIT_OFFSET: {
           actions: assign({
             committed: ({ context, event }) => {
@@ -108,7 +129,21 @@ export interface BrokerPort {
   fetch(group: string, topic: string, positions: number[], max: number): StoredMessage[];
   commitOffset(group: string, topic: string, partition: number, offset: number): void;
   committedOffsets(group: string, topic: string): number[];
+  /**
+   * Two-phase commit, phase one: the broker stores the message under `gid` without showing it to
+   * consumers. A Kafka-like broker (`log-only`) has no such protocol and refuses; an `xa` broker
+   * accepts. Publish faults strike here as on a publish.
+   */
+  prepare(gid: string, message: OutgoingMessage, capability: BrokerCapability): { ok: true } | { ok: false; error: string };
+  /** Phase two: append the prepared messages to their topics (consumers see them now). */
+  commitPrepared(gid: string): PublishOutcome[];
+  /** Phase two, abort: forget the prepared messages. */
+  rollbackPrepared(gid: string): void;
+  /** Global transaction ids the broker holds prepared, in doubt. */
+  preparedIds(): string[];
 }
+
+export type BrokerCapability = 'log-only' | 'xa';
 
 export type PublishOutcome =
   | { ok: true; stored: StoredMessage }
@@ -160,6 +195,13 @@ export class Broker {
     return all;
   }
 
+  /** Messages prepared under a global transaction and not yet committed or rolled back (XA only). */
+  preparedMessages(): { gid: string; message: OutgoingMessage }[] {
+    return Object.entries(this.context.prepared ?? {})
+      .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+      .flatMap(([gid, messages]) => messages.map((message) => ({ gid, message })));
+  }
+
   snapshotTopics(group: string): TopicSnapshot[] {
     const messages = this.messages();
     return this.topicNames().map((topic) => {
@@ -208,7 +250,9 @@ export class Broker {
         logs.forEach((log, p) => {
           for (const m of log.slice(positions[p] ?? 0)) if (batch.length < max) batch.push(m);
         });
-        this.#send({ type: 'FETCHED', refs: batch.map(messageRef) });
+        // Deliveries count what downstream received. A service reading its own events back
+        // (listen to yourself, in a group of its own) is not downstream delivery.
+        if (group === DOWNSTREAM_GROUP) this.#send({ type: 'FETCHED', refs: batch.map(messageRef) });
         emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'fetch', label: `fetch ${topic} for ${group} from ${positions.map((o, p) => `p${p}@${o}`).join(', ')}`, ok: true });
         emit({
           from: BROKER_PARTICIPANT,
@@ -225,6 +269,68 @@ export class Broker {
         sink.markMutation();
         emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'offset-commit', label: `commit offset ${topic}/p${partition} = ${offset}`, ok: true });
       },
+
+      prepare: (gid, message, capability) => {
+        const label = `XA PREPARE '${gid}': ${message.eventType} (order ${message.orderId})`;
+        const fault = sink.fault?.kind;
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: capability === 'xa' && fault === undefined, ...(fault ? { fault: sink.fault! } : {}) });
+        if (capability === 'log-only') {
+          const error = 'protocol not supported: the log has no prepare, only append';
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false });
+          return { ok: false, error };
+        }
+        if (fault === 'broker-unavailable' || fault === 'publish-timeout-lost' || fault === 'publish-timeout-stored') {
+          sink.strike();
+          const error = fault === 'broker-unavailable' ? 'broker unavailable' : 'request timed out';
+          // A prepare whose answer is lost counts as a "no" vote; the stored copy is rolled back below.
+          if (fault === 'publish-timeout-stored') this.#send({ type: 'XA_PREPARE', gid, message });
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: sink.fault! });
+          return { ok: false, error };
+        }
+        this.#send({ type: 'XA_PREPARE', gid, message });
+        sink.markMutation();
+        emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: `prepared '${gid}' (stored, invisible)`, ok: true });
+        return { ok: true };
+      },
+
+      commitPrepared: (gid) => {
+        const messages = this.context.prepared?.[gid] ?? [];
+        const fault = sink.fault?.kind;
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label: `XA COMMIT '${gid}'`, ok: fault === undefined, ...(fault ? { fault: sink.fault! } : {}) });
+        if (fault === 'broker-unavailable' || fault === 'publish-timeout-lost') {
+          sink.strike();
+          const error = fault === 'broker-unavailable' ? 'broker unavailable' : 'request timed out';
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: sink.fault! });
+          return messages.map(() => ({ ok: false, stored: null, error }) as const);
+        }
+        const outcomes: PublishOutcome[] = [];
+        for (const message of messages) {
+          this.#send({ type: 'APPEND', message, at: now });
+          const log = this.context.partitions[message.topic]!;
+          outcomes.push({ ok: true, stored: log[partitionFor(message.key, log.length)]!.at(-1)! });
+        }
+        this.#send({ type: 'XA_END', gid });
+        sink.markMutation();
+        if (messages.length > 0) this.onAppend();
+        const refs = outcomes.map((o) => (o.stored ? messageRef(o.stored) : '?')).join(', ');
+        if (fault === 'publish-timeout-stored') {
+          sink.strike();
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: `ack lost: timed out (committed ${refs || 'nothing'})`, ok: false, fault: sink.fault! });
+          return outcomes.map((o) => ({ ok: false, stored: o.stored, error: 'request timed out' }) as const);
+        }
+        emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: messages.length > 0 ? `committed '${gid}' → ${refs}` : `nothing prepared under '${gid}'`, ok: true });
+        return outcomes;
+      },
+
+      rollbackPrepared: (gid) => {
+        const held = (this.context.prepared?.[gid] ?? []).length;
+        this.#send({ type: 'XA_END', gid });
+        if (held > 0) sink.markMutation();
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label: `XA ROLLBACK '${gid}'`, ok: true });
+        emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: held > 0 ? `dropped ${held} prepared message${held === 1 ? '' : 's'}` : `nothing prepared under '${gid}'`, ok: true });
+      },
+
+      preparedIds: () => Object.keys(this.context.prepared ?? {}).sort(),
 
       committedOffsets: (group, topic) => {
         const partitions = this.context.partitions[topic]?.length ?? DEFAULT_PARTITIONS;

@@ -14,11 +14,18 @@ export const CONSUMER_PARTICIPANT = 'consumer';
 export const CONSUMER_GROUP = 'shipping';
 export const FETCH_MAX = 10;
 
-interface ConsumerContext {
+export interface ConsumerContext {
   topic: string;
   /** Next offset to read per partition; null until (re)read from the group's committed offsets. */
   positions: number[] | null;
   batch: StoredMessage[];
+  /** The consumer group whose offsets it reads and commits (`shipping` unless told otherwise). */
+  group: string;
+  /** Failed applies of the message in hand; with `maxFailures` set it skips the message at that count. */
+  failures: number;
+  maxFailures: number | null;
+  /** How captions name it: `consumer` unless told otherwise. */
+  who: string;
 }
 
 type ConsumerEvent =
@@ -31,8 +38,8 @@ type ConsumerEvent =
   | { type: 'CRASH' }
   | { type: 'RESTARTED' };
 
-export function createConsumerMachine(topic: string) {
-  const fresh = (): ConsumerContext => ({ topic, positions: null, batch: [] });
+export function createConsumerMachine(topic: string, group: string = CONSUMER_GROUP, maxFailures: number | null = null, who = 'consumer') {
+  const fresh = (): ConsumerContext => ({ topic, positions: null, batch: [], group, failures: 0, maxFailures, who });
   const fetchTransitions = {
     BATCH: { target: 'applying', actions: 'takeBatch' },
     EMPTY: { target: 'waiting', actions: 'keepPositions' },
@@ -40,7 +47,10 @@ export function createConsumerMachine(topic: string) {
 
   return setup({
     types: { context: {} as ConsumerContext, events: {} as ConsumerEvent },
-    guards: { moreInBatch: ({ context }) => context.batch.length > 1 },
+    guards: {
+      moreInBatch: ({ context }) => context.batch.length > 1,
+      outOfAttempts: ({ context }) => context.maxFailures !== null && context.failures + 1 >= context.maxFailures,
+    },
     actions: {
       takeBatch: assign(({ event }) => (event.type === 'BATCH' ? { batch: event.batch, positions: event.positions } : {})),
       keepPositions: assign(({ event }) => (event.type === 'EMPTY' ? { positions: event.positions } : {})),
@@ -56,9 +66,13 @@ export function createConsumerMachine(topic: string) {
       applying: {
         meta: { op: 'apply' },
         on: {
-          APPLIED: 'committing',
-          // Seek back: the failed message and the rest of the batch come again from the committed offset.
-          APPLY_FAILED: { target: 'fetching', actions: assign({ positions: null, batch: [] }) },
+          APPLIED: { target: 'committing', actions: assign({ failures: 0 }) },
+          APPLY_FAILED: [
+            // A consumer with a failure budget gives up on a message that keeps failing: it commits past it.
+            { guard: 'outOfAttempts', target: 'committing', actions: assign({ failures: 0 }) },
+            // Seek back: the failed message and the rest of the batch come again from the committed offset.
+            { target: 'fetching', actions: assign({ positions: null, batch: [], failures: ({ context }) => context.failures + 1 }) },
+          ],
         },
       },
       committing: {
@@ -82,60 +96,96 @@ const fetch: Operation<ConsumerContext> = {
   latencyMs: 3,
   intent: (context) => `fetching from ${context.topic}`,
   async run(ctx) {
-    const { topic } = ctx.context;
-    const positions = ctx.context.positions ?? ctx.broker.committedOffsets(CONSUMER_GROUP, topic);
-    const batch = ctx.broker.fetch(CONSUMER_GROUP, topic, positions, FETCH_MAX);
+    const { topic, group } = ctx.context;
+    const positions = ctx.context.positions ?? ctx.broker.committedOffsets(group, topic);
+    const batch = ctx.broker.fetch(group, topic, positions, FETCH_MAX);
     const next = [...positions];
     for (const m of batch) next[m.partition] = Math.max(next[m.partition] ?? 0, m.offset + 1);
     if (batch.length === 0) {
-      return { event: { type: 'EMPTY', positions: next }, caption: 'The consumer finds nothing new and waits on a long poll.' };
+      return { event: { type: 'EMPTY', positions: next }, caption: `The ${ctx.context.who} finds nothing new and waits on a long poll.` };
     }
     return {
       event: { type: 'BATCH', batch, positions: next },
-      caption: `The consumer fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,
+      caption: `The ${ctx.context.who} fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,
     };
   },
 };
 
-const apply: Operation<ConsumerContext> = {
-  faults: ['commit-unknown'],
-  crashable: true,
-  latencyMs: 4,
-  intent: (context) => `applying ${context.batch[0]?.eventType ?? 'the event'} for order ${context.batch[0]?.orderId ?? '?'}`,
-  async run(ctx) {
-    const message = ctx.context.batch[0]!;
-    const idempotent = ctx.scenario.idempotentConsumer;
-    const at = ctx.timestamp();
-    const result = await ctx.db.transaction(`create shipment for order ${message.orderId}`, async (tx) => {
-      if (idempotent) {
-        const seen = await tx.query(
-          'INSERT INTO consumer.processed_events (event_id, processed_at) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING',
-          [message.eventId, at],
-        );
-        if (seen.affectedRows === 0) return 'skipped' as const;
+/**
+ * The table a consumer keeps, when asked to, of every event it applies in the order it applied
+ * them, with the position the source gave the event: the checker compares the two orders per key.
+ */
+export const APPLIED_EVENTS_TABLE = `CREATE TABLE consumer.applied_events (
+  seq serial PRIMARY KEY,
+  event_id text NOT NULL,
+  aggregate_key text NOT NULL,
+  event_type text NOT NULL,
+  source_seq integer
+)`;
+
+export interface ConsumerOptions {
+  /**
+   * Record each applied event in `consumer.applied_events`. Events other than OrderPlaced then
+   * change nothing but that log (they follow an order that already has its shipment).
+   */
+  recordApplied?: boolean;
+}
+
+const apply: Operation<ConsumerContext> = applyOperation({});
+
+function applyOperation(options: ConsumerOptions): Operation<ConsumerContext> {
+  return {
+    faults: ['commit-unknown'],
+    crashable: true,
+    latencyMs: 4,
+    intent: (context) => `applying ${context.batch[0]?.eventType ?? 'the event'} for order ${context.batch[0]?.orderId ?? '?'}`,
+    async run(ctx) {
+      const message = ctx.context.batch[0]!;
+      const idempotent = ctx.scenario.idempotentConsumer;
+      const at = ctx.timestamp();
+      const label = options.recordApplied && message.eventType !== 'OrderPlaced' ? `apply ${message.eventType} for order ${message.orderId}` : `create shipment for order ${message.orderId}`;
+      const result = await ctx.db.transaction(label, async (tx) => {
+        if (idempotent) {
+          const seen = await tx.query(
+            'INSERT INTO consumer.processed_events (event_id, processed_at) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING',
+            [message.eventId, at],
+          );
+          if (seen.affectedRows === 0) return 'skipped' as const;
+        }
+        if (options.recordApplied) {
+          await tx.query('INSERT INTO consumer.applied_events (event_id, aggregate_key, event_type, source_seq) VALUES ($1, $2, $3, $4)', [
+            message.eventId,
+            message.key,
+            message.eventType,
+            message.sourceSeq ?? null,
+          ]);
+          if (message.eventType !== 'OrderPlaced') return 'recorded' as const;
+        }
+        await tx.query('INSERT INTO consumer.shipments (order_id, event_id, created_at) VALUES ($1, $2, $3)', [
+          message.orderId,
+          message.eventId,
+          at,
+        ]);
+        return 'applied' as const;
+      });
+      if (!result.ok) {
+        return {
+          event: { type: 'APPLY_FAILED' },
+          caption: `The consumer gets an error applying order ${message.orderId} and will read it again.`,
+        };
       }
-      await tx.query('INSERT INTO consumer.shipments (order_id, event_id, created_at) VALUES ($1, $2, $3)', [
-        message.orderId,
-        message.eventId,
-        at,
-      ]);
-      return 'applied' as const;
-    });
-    if (!result.ok) {
       return {
-        event: { type: 'APPLY_FAILED' },
-        caption: `The consumer gets an error applying order ${message.orderId} and will read it again.`,
+        event: { type: 'APPLIED' },
+        caption:
+          result.value === 'skipped'
+            ? `The consumer skips ${message.eventId}: processed_events already has it.`
+            : result.value === 'recorded'
+              ? `The consumer applies ${message.eventType} for order ${message.orderId}.`
+              : `The consumer creates a shipment for order ${message.orderId}.`,
       };
-    }
-    return {
-      event: { type: 'APPLIED' },
-      caption:
-        result.value === 'skipped'
-          ? `The consumer skips ${message.eventId}: processed_events already has it.`
-          : `The consumer creates a shipment for order ${message.orderId}.`,
-    };
-  },
-};
+    },
+  };
+}
 
 const commitOffset: Operation<ConsumerContext> = {
   faults: [],
@@ -144,18 +194,43 @@ const commitOffset: Operation<ConsumerContext> = {
   intent: (context) => `committing its offset past order ${context.batch[0]?.orderId ?? '?'}`,
   async run(ctx) {
     const message = ctx.context.batch[0]!;
-    ctx.broker.commitOffset(CONSUMER_GROUP, ctx.context.topic, message.partition, message.offset + 1);
+    ctx.broker.commitOffset(ctx.context.group, ctx.context.topic, message.partition, message.offset + 1);
     return {
       event: { type: 'COMMITTED' },
-      caption: `The consumer commits offset ${message.offset + 1} on ${message.topic}/p${message.partition}.`,
+      caption: `The ${ctx.context.who} commits offset ${message.offset + 1} on ${message.topic}/p${message.partition}.`,
     };
   },
 };
 
-export function consumerProcess(topic: string, label: string): ProcessSpec {
+export function consumerProcess(topic: string, label: string, options: ConsumerOptions = {}): ProcessSpec {
   return {
     id: CONSUMER_PARTICIPANT,
     machine: createConsumerMachine(topic),
-    operations: { fetch, apply, 'commit-offset': commitOffset, restart: restartOperation(label) },
+    operations: { fetch, apply: options.recordApplied ? applyOperation(options) : apply, 'commit-offset': commitOffset, restart: restartOperation(label) },
+  };
+}
+
+export interface GroupConsumerOptions {
+  id: string;
+  label: string;
+  /** How its captions name it ("projector"). */
+  who: string;
+  topic: string;
+  group: string;
+  /** Its own effect, in place of creating a shipment; it answers APPLIED or APPLY_FAILED. */
+  apply: Operation<ConsumerContext>;
+  /** Give up on a message after this many failed applies (commit past it); default: retry forever. */
+  maxFailures?: number;
+}
+
+/**
+ * Another consumer of a topic, in a group of its own, with its own effect: the same long poll,
+ * commit-after-effect and seek-back-on-error as the shipping consumer.
+ */
+export function groupConsumerProcess(options: GroupConsumerOptions): ProcessSpec {
+  return {
+    id: options.id,
+    machine: createConsumerMachine(options.topic, options.group, options.maxFailures ?? null, options.who),
+    operations: { fetch, apply: options.apply, 'commit-offset': commitOffset, restart: restartOperation(options.label) },
   };
 }

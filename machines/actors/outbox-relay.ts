@@ -20,7 +20,7 @@ export interface OutboxRow {
   event_type: string;
 }
 
-interface RelayContext {
+export interface RelayContext {
   batch: OutboxRow[];
 }
 
@@ -96,7 +96,8 @@ const poll: Operation<RelayContext> = {
   },
 };
 
-const publish: Operation<RelayContext> = {
+/** Publishes the first row of the batch; shared by every relay that holds a batch of outbox rows. */
+export const publishOutboxRow: Operation<RelayContext> = {
   faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost'],
   crashable: true,
   latencyMs: 6,
@@ -109,6 +110,7 @@ const publish: Operation<RelayContext> = {
       eventId: row.event_id,
       eventType: row.event_type,
       orderId: Number(row.aggregate_id),
+      sourceSeq: row.id,
     });
     if (!outcome.ok) {
       return {
@@ -116,11 +118,13 @@ const publish: Operation<RelayContext> = {
         caption: `The relay's publish of order ${row.aggregate_id} fails (${outcome.error}); the row stays unpublished.`,
       };
     }
-    return { event: { type: 'PUBLISHED' }, caption: `The relay publishes ${row.event_type} for order ${row.aggregate_id}.` };
+    const who = relayName(ctx.actor);
+    return { event: { type: 'PUBLISHED' }, caption: `The ${who} publishes ${row.event_type} for order ${row.aggregate_id}.` };
   },
 };
 
-const mark: Operation<RelayContext> = {
+/** Marks the first row of the batch published; shared like {@link publishOutboxRow}. */
+export const markOutboxRow: Operation<RelayContext> = {
   faults: ['commit-unknown'],
   crashable: true,
   latencyMs: 3,
@@ -132,10 +136,15 @@ const mark: Operation<RelayContext> = {
       'UPDATE service.outbox SET published = true, published_at = $2 WHERE id = $1',
       [row.id, ctx.timestamp()],
     );
-    if (!result.ok) return { event: { type: 'MARK_FAILED' }, caption: `The relay cannot tell whether row ${row.id} was marked.` };
-    return { event: { type: 'MARKED' }, caption: `The relay marks outbox row ${row.id} as published.` };
+    if (!result.ok) return { event: { type: 'MARK_FAILED' }, caption: `The ${relayName(ctx.actor)} cannot tell whether row ${row.id} was marked.` };
+    return { event: { type: 'MARKED' }, caption: `The ${relayName(ctx.actor)} marks outbox row ${row.id} as published.` };
   },
 };
+
+/** How captions name a relay: "relay", or "relay 2" where a second instance competes with it. */
+export function relayName(actor: string): string {
+  return actor === RELAY_PARTICIPANT ? 'relay' : actor.replace('-', ' ');
+}
 
 /** The rows the relay holds in memory right now: what a crash would make it forget. */
 export function relayMemory(context: unknown): TableSnapshot {
@@ -149,5 +158,5 @@ export function relayMemory(context: unknown): TableSnapshot {
 }
 
 export function pollingRelayProcess(label: string): ProcessSpec {
-  return { id: RELAY_PARTICIPANT, machine: pollingRelayMachine, operations: { poll, publish, mark, restart: restartOperation(label) } };
+  return { id: RELAY_PARTICIPANT, machine: pollingRelayMachine, operations: { poll, publish: publishOutboxRow, mark: markOutboxRow, restart: restartOperation(label) } };
 }

@@ -53,6 +53,7 @@ export class LabDatabase {
 
   /** Empties every table of the layout, creating the layout first if it is not the current one. */
   async reset(schema: string[], tables: string[]): Promise<void> {
+    await this.#rollBackLeftoverPreparedTransactions();
     const layout = schema.join(';\n');
     if (layout === this.#layout) {
       await this.runner.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
@@ -62,6 +63,16 @@ export class LabDatabase {
     const creates = SCHEMAS.map((s) => `CREATE SCHEMA ${s}`);
     await this.runner.exec([...drops, ...creates, ...schema].join(';\n'));
     this.#layout = layout;
+  }
+
+  /**
+   * A prepared transaction (two-phase commit) outlives the run that made it and keeps its locks:
+   * a TRUNCATE or DROP on those tables would wait on it forever in this single-connection
+   * database. So every leftover is rolled back first.
+   */
+  async #rollBackLeftoverPreparedTransactions(): Promise<void> {
+    const leftovers = await this.runner.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts');
+    for (const { gid } of leftovers.rows) await this.runner.exec(`ROLLBACK PREPARED '${gid.replace(/'/g, "''")}'`);
   }
 
   /** Reads a whole table for the live views; `table` comes from the pattern catalogue, never from input. */

@@ -6,7 +6,7 @@
 import type { Broker } from '../actors/broker';
 import { messageRef } from '../actors/broker';
 import type { SqlRunner } from './traced-database';
-import type { Anomaly, Outcome, StepRecord, TopicMessage } from './types';
+import type { Anomaly, Outcome, StepRecord, TopicMessage, TraceEntry } from './types';
 import { ANOMALY_IDS } from './vocabulary';
 
 export interface CheckInput {
@@ -14,7 +14,12 @@ export interface CheckInput {
   broker: Broker;
   steps: StepRecord[];
   settled: boolean;
+  /** The run's trace: where a participant was refused a lock, it shows here. */
+  trace?: TraceEntry[];
 }
+
+/** Postgres's answer to `FOR UPDATE NOWAIT` on a row another transaction holds (SQLSTATE 55P03). */
+const LOCK_REFUSED = /could not obtain lock/i;
 
 interface Shipment {
   id: number;
@@ -143,6 +148,8 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
     });
   }
 
+  anomalies.push(...(await outOfOrder(input)), ...(await blocked(input)));
+
   anomalies.sort((a, b) => ANOMALY_IDS.indexOf(a.id) - ANOMALY_IDS.indexOf(b.id) || a.subject.localeCompare(b.subject, 'en', { numeric: true }));
   const consistent = anomalies.length === 0;
   const ids = [...new Set(anomalies.map((a) => a.id))];
@@ -155,4 +162,74 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
     settled: input.settled,
     summary: input.settled ? summary : `The run stopped at its step limit before settling. ${summary}`,
   };
+}
+
+/**
+ * Per key, the events a consumer applied (first application of each), in the order it applied
+ * them, against the order the source gave them. Only where a consumer keeps that log.
+ */
+async function outOfOrder(input: CheckInput): Promise<Anomaly[]> {
+  const exists = await input.runner.query<{ t: string | null }>(`SELECT to_regclass('consumer.applied_events')::text AS t`);
+  if (!exists.rows[0]?.t) return [];
+  const applied = (
+    await input.runner.query<{ seq: number; event_id: string; aggregate_key: string; event_type: string; source_seq: number | null }>(
+      'SELECT seq, event_id, aggregate_key, event_type, source_seq FROM consumer.applied_events ORDER BY seq',
+    )
+  ).rows;
+  const byKey = new Map<string, typeof applied>();
+  for (const row of applied) {
+    if (row.source_seq === null) continue;
+    const rows = byKey.get(row.aggregate_key) ?? [];
+    if (!rows.some((r) => r.event_id === row.event_id)) rows.push(row);
+    byKey.set(row.aggregate_key, rows);
+  }
+  const anomalies: Anomaly[] = [];
+  for (const [key, rows] of byKey) {
+    const inversions = rows.filter((r, i) => rows.slice(0, i).some((earlier) => Number(earlier.source_seq) > Number(r.source_seq)));
+    if (inversions.length === 0) continue;
+    const sourceOrder = [...rows].sort((a, b) => Number(a.source_seq) - Number(b.source_seq));
+    anomalies.push({
+      id: 'out-of-order',
+      subject: `order ${key}`,
+      evidence: [
+        ...rows.map((r) => ({ ref: `consumer.applied_events seq=${r.seq}`, detail: `${r.event_type} ${r.event_id} applied (source position ${r.source_seq})` })),
+        { ref: 'source order', detail: sourceOrder.map((r) => r.event_type).join(' → ') },
+      ],
+      why: `The consumer applied ${rows.map((r) => r.event_type).join(' before ')} for order ${key}, the reverse of the order they were committed in${causeOf(input.steps, Number(key))}.`,
+    });
+  }
+  return anomalies;
+}
+
+/**
+ * Prepared transactions still in doubt when the run ends (in Postgres or at the broker), and every
+ * participant that was refused a lock while one held it.
+ */
+async function blocked(input: CheckInput): Promise<Anomaly[]> {
+  const anomalies: Anomaly[] = [];
+  const inDoubt = (await input.runner.query<{ gid: string; prepared: unknown }>('SELECT gid, prepared FROM pg_prepared_xacts ORDER BY gid')).rows;
+  const brokerInDoubt = input.broker.preparedMessages();
+  const gids = [...new Set([...inDoubt.map((x) => x.gid), ...brokerInDoubt.map((p) => p.gid)])];
+  for (const gid of gids) {
+    anomalies.push({
+      id: 'blocked',
+      subject: `transaction ${gid}`,
+      evidence: [
+        ...inDoubt.filter((x) => x.gid === gid).map(() => ({ ref: `pg_prepared_xacts gid=${gid}`, detail: 'prepared in Postgres, neither committed nor rolled back; its locks are held' })),
+        ...brokerInDoubt.filter((p) => p.gid === gid).map((p) => ({ ref: `broker prepared ${gid}`, detail: `${p.message.eventType} for order ${p.message.orderId}, stored but invisible` })),
+      ],
+      why: `Transaction ${gid} is still in doubt when the run ends: its participants wait for a decision that has not come${causeOf(input.steps, null)}.`,
+    });
+  }
+  const refusals = (input.trace ?? []).filter((e) => !e.ok && e.kind === 'error' && LOCK_REFUSED.test(e.label));
+  for (const refusal of refusals) {
+    const step = input.steps.find((s) => s.index === refusal.step);
+    anomalies.push({
+      id: 'blocked',
+      subject: `${refusal.to} at step ${refusal.step}`,
+      evidence: [{ ref: `trace #${refusal.seq} (t=${refusal.t} ms)`, detail: `${refusal.to} was refused a lock: ${refusal.label}` }],
+      why: `The ${refusal.to} could not lock a row another transaction held${step ? ` (${lowerFirstWord(step.caption.replace(/\.$/, ''))})` : ''}${causeOf(input.steps, null)}.`,
+    });
+  }
+  return anomalies;
 }

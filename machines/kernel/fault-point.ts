@@ -15,9 +15,9 @@ export function faultPoint(actor: string, operation: string, occurrence: number)
   return `${actor}.${operation}:${occurrence}`;
 }
 
-/** Accepts `actor.operation` (first occurrence) or `actor.operation:n`. Throws on anything else. */
+/** Accepts `actor.operation` (first occurrence) or `actor.operation:n`; an actor may be numbered (`relay-2`). Throws on anything else. */
 export function parseFaultPoint(text: string): ParsedFaultPoint {
-  const match = /^([a-z]+(?:-[a-z]+)*)\.([a-z]+(?:-[a-z]+)*)(?::([1-9][0-9]*))?$/.exec(text);
+  const match = /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.([a-z]+(?:-[a-z]+)*)(?::([1-9][0-9]*))?$/.exec(text);
   if (!match) throw new Error(`"${text}" is not a fault point (actor.operation or actor.operation:n)`);
   const [, actor, operation, n] = match as unknown as [string, string, string, string | undefined];
   const occurrence = n ? Number(n) : 1;

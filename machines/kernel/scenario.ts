@@ -19,7 +19,7 @@ const seedSchema = z.coerce.number().int().min(0).max(2 ** 31 - 1);
 
 const faultSchema = z
   .string()
-  .regex(/^[a-z]+(-[a-z]+)*@[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z]+)*(:[1-9][0-9]{0,2})?$/, 'expected kind@actor.operation[:n]')
+  .regex(/^[a-z]+(-[a-z]+)*@[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z]+(-[a-z]+)*(:[1-9][0-9]{0,2})?$/, 'expected kind@actor.operation[:n]')
   .transform((text, ctx): ArmedFault => {
     const [kind, at] = text.split('@') as [string, string];
     if (!(FAULT_KINDS as readonly string[]).includes(kind)) {

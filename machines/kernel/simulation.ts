@@ -113,10 +113,12 @@ export class Simulation {
       broker: this.broker,
       steps: this.steps,
       settled,
+      trace: this.trace,
     });
     return {
       scenario: this.#scenario,
-      participants: this.#pattern.info.participants,
+      // A variant may run fewer processes than the catalogue lists (a second relay): show those that run.
+      participants: this.#pattern.info.participants.filter((p) => !p.process || this.#processes.some((live) => live.spec.id === p.id)),
       steps: this.steps,
       trace: this.trace,
       ...(this.#options.captureSnapshots ? { snapshots: this.snapshots } : {}),

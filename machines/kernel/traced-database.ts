@@ -33,6 +33,12 @@ export interface TracedDatabase {
   transaction<T>(label: string, body: (tx: Transaction) => Promise<T>): Promise<DatabaseOutcome<T>>;
   /** One statement on its own (autocommit). */
   statement<R = TableRow>(label: string, sql: string, params?: SqlValue[]): Promise<DatabaseOutcome<QueryResult<R>>>;
+  /**
+   * Two-phase commit, phase one: BEGIN, the body, then `PREPARE TRANSACTION gid` instead of
+   * COMMIT — or ROLLBACK when a statement fails. The prepared transaction keeps its locks until a
+   * later `COMMIT PREPARED` / `ROLLBACK PREPARED`, whoever sends it.
+   */
+  prepare<T>(label: string, gid: string, body: (tx: Transaction) => Promise<T>): Promise<DatabaseOutcome<T>>;
 }
 
 export interface TraceSink {
@@ -75,51 +81,59 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
       ...(struck && sink.fault ? { fault: sink.fault } : {}),
     });
 
+  async function inTransaction<T>(label: string, body: (tx: Transaction) => Promise<T>, finish: string, finishedReply: string): Promise<DatabaseOutcome<T>> {
+    const statements: string[] = ['BEGIN'];
+    const tx: Transaction = {
+      async query(sql, params = []) {
+        statements.push(inlineParams(oneLine(sql), params));
+        const result = await runner.query(sql, params);
+        return {
+          rows: result.rows.map((r) => normaliseRow(r as Record<string, unknown>)) as never[],
+          affectedRows: result.affectedRows ?? 0,
+        };
+      },
+    };
+    await runner.exec('BEGIN');
+    let value: Awaited<ReturnType<typeof body>>;
+    try {
+      value = await body(tx);
+    } catch (error) {
+      await runner.exec('ROLLBACK');
+      statements.push('ROLLBACK');
+      const rejectedByFault = sink.fault?.kind === 'db-write-fails';
+      if (rejectedByFault) sink.strike();
+      sink.emit({
+        from: sink.actor,
+        to: DATABASE_PARTICIPANT,
+        kind: 'sql',
+        label,
+        sql: statements,
+        ok: false,
+        ...(rejectedByFault ? { fault: sink.fault! } : {}),
+      });
+      reply(`ERROR: ${errorText(error)}`, false, rejectedByFault);
+      return { ok: false, committed: false, error: errorText(error) };
+    }
+    await runner.exec(finish);
+    statements.push(finish);
+    sink.markMutation();
+    sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: statements, ok: true });
+    if (commitIsAmbiguous()) {
+      sink.strike();
+      reply(`connection lost during ${finish}: outcome unknown`, false, true);
+      return { ok: false, committed: true, error: `connection lost during ${finish}` };
+    }
+    reply(finishedReply, true, false);
+    return { ok: true, value };
+  }
+
   return {
-    async transaction(label, body) {
-      const statements: string[] = ['BEGIN'];
-      const tx: Transaction = {
-        async query(sql, params = []) {
-          statements.push(inlineParams(oneLine(sql), params));
-          const result = await runner.query(sql, params);
-          return {
-            rows: result.rows.map((r) => normaliseRow(r as Record<string, unknown>)) as never[],
-            affectedRows: result.affectedRows ?? 0,
-          };
-        },
-      };
-      await runner.exec('BEGIN');
-      let value: Awaited<ReturnType<typeof body>>;
-      try {
-        value = await body(tx);
-      } catch (error) {
-        await runner.exec('ROLLBACK');
-        statements.push('ROLLBACK');
-        const rejectedByFault = sink.fault?.kind === 'db-write-fails';
-        if (rejectedByFault) sink.strike();
-        sink.emit({
-          from: sink.actor,
-          to: DATABASE_PARTICIPANT,
-          kind: 'sql',
-          label,
-          sql: statements,
-          ok: false,
-          ...(rejectedByFault ? { fault: sink.fault! } : {}),
-        });
-        reply(`ERROR: ${errorText(error)}`, false, rejectedByFault);
-        return { ok: false, committed: false, error: errorText(error) };
-      }
-      await runner.exec('COMMIT');
-      statements.push('COMMIT');
-      sink.markMutation();
-      sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: statements, ok: true });
-      if (commitIsAmbiguous()) {
-        sink.strike();
-        reply('connection lost during COMMIT: outcome unknown', false, true);
-        return { ok: false, committed: true, error: 'connection lost during COMMIT' };
-      }
-      reply('COMMIT ok', true, false);
-      return { ok: true, value };
+    transaction(label, body) {
+      return inTransaction(label, body, 'COMMIT', 'COMMIT ok');
+    },
+
+    prepare(label, gid, body) {
+      return inTransaction(label, body, `PREPARE TRANSACTION '${gid.replace(/'/g, "''")}'`, `prepared '${gid}': in doubt, locks held`);
     },
 
     async statement(label, sql, params = []) {

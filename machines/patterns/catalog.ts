@@ -28,16 +28,36 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     id: 'outbox-polling',
     title: 'Transactional outbox with a polling relay',
     promise: 'Write the order and its event in one transaction; a relay publishes the event later.',
-    worstAnomaly: 'duplicate-effect',
-    participants: [client, service, postgres, relay, broker, consumer],
+    // Worst over all variants: the default relay duplicates at worst; the id-cursor relay loses events.
+    worstAnomaly: 'lost-event',
+    participants: [
+      client,
+      service,
+      postgres,
+      relay,
+      // Runs in the competing-relays variant only (a run shows only the participants it has).
+      { id: 'relay-2', label: 'Outbox relay 2', kind: 'relay', process: true, at: { col: 2, row: 1 } },
+      broker,
+      consumer,
+    ],
     variants: [
       {
         id: 'default',
         label: 'Poll unpublished rows',
         summary: 'The relay selects unpublished rows in creation order, publishes each, then marks it published.',
       },
+      {
+        id: 'id-cursor',
+        label: 'Poll after the last id',
+        summary: 'The relay reads rows with an id above the last one it published. A lower id that commits later is skipped for good.',
+      },
+      {
+        id: 'competing-relays',
+        label: 'Two relays claiming rows',
+        summary: 'Two relays claim rows with UPDATE … SKIP LOCKED under a lease; one order\'s events can leave in the wrong order.',
+      },
     ],
-    tables: ['service.orders', 'service.outbox', 'consumer.shipments', 'consumer.processed_events'],
+    tables: ['service.orders', 'service.outbox', 'consumer.shipments', 'consumer.processed_events', 'consumer.applied_events'],
     hasConsumer: true,
   },
   {
@@ -152,6 +172,50 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       },
     ],
     tables: ['service.orders', 'service.event_publication', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
+  {
+    id: 'two-phase-commit',
+    title: 'Two-phase commit across Postgres and the broker',
+    promise: 'A coordinator prepares both, then commits both: all or nothing, if every participant can prepare.',
+    worstAnomaly: 'blocked',
+    participants: [client, service, postgres, { id: 'coordinator', label: 'Coordinator', kind: 'coordinator', process: true }, broker, consumer],
+    variants: [
+      {
+        id: 'default',
+        label: 'Kafka-like broker',
+        summary: 'The broker is an append-only log with no prepare: it cannot enlist, so every order aborts. Consistent, and nothing works.',
+      },
+      {
+        id: 'xa-broker',
+        label: 'XA-capable broker',
+        summary: 'The broker can prepare a message and show it only on commit. A coordinator crash between the phases leaves locks held, in doubt.',
+      },
+    ],
+    tables: ['service.orders', 'service.stock', 'service.tx_log', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
+  {
+    id: 'listen-to-yourself',
+    title: 'Listen to yourself',
+    promise: 'Only publish; your own consumer writes your database. No dual write, but no read-your-writes either.',
+    worstAnomaly: 'phantom-event',
+    participants: [
+      client,
+      service,
+      postgres,
+      broker,
+      { id: 'projector', label: 'Order projector', kind: 'consumer', process: true, at: { col: 2, row: 1 } },
+      consumer,
+    ],
+    variants: [
+      {
+        id: 'default',
+        label: 'Publish, project, ship',
+        summary: 'The service publishes OrderPlaced; its projector writes service.orders, the shipping consumer ships, each in its own group.',
+      },
+    ],
+    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },
 ];

@@ -8,6 +8,8 @@ import { cdcTable } from './cdc-table';
 import { naiveBrokerFirst } from './naive-broker-first';
 import { retryInCatch } from './retry-in-catch';
 import { afterCommitListener } from './after-commit-listener';
+import { twoPhaseCommit } from './two-phase-commit';
+import { listenToYourself } from './listen-to-yourself';
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
@@ -17,6 +19,8 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-broker-first': naiveBrokerFirst,
   'retry-in-catch': retryInCatch,
   'after-commit-listener': afterCommitListener,
+  'two-phase-commit': twoPhaseCommit,
+  'listen-to-yourself': listenToYourself,
 };
 
 export function getPattern(id: string): PatternDefinition | undefined {

@@ -23,8 +23,10 @@ describe('outbox-polling', () => {
 
   it('never loses or invents an event under any single fault', async () => {
     const explored = await explorePattern(postgres.db, outboxPolling);
-    expect(explored.runs.length).toBeGreaterThan(20);
-    for (const run of explored.runs) {
+    // The relay variants have their own profiles (outbox-polling-variants.test.ts).
+    const runs = explored.runs.filter((r) => r.variant === 'default');
+    expect(runs.length).toBeGreaterThan(20);
+    for (const run of runs) {
       expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('lost-event');
       expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('phantom-event');
       if (run.idempotentConsumer) expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('duplicate-effect');

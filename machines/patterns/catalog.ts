@@ -195,29 +195,6 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     tables: ['service.orders', 'service.stock', 'service.tx_log', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },
-  {
-    id: 'listen-to-yourself',
-    title: 'Listen to yourself',
-    promise: 'Only publish; your own consumer writes your database. No dual write, but no read-your-writes either.',
-    worstAnomaly: 'phantom-event',
-    participants: [
-      client,
-      service,
-      postgres,
-      broker,
-      { id: 'projector', label: 'Order projector', kind: 'consumer', process: true, at: { col: 2, row: 1 } },
-      consumer,
-    ],
-    variants: [
-      {
-        id: 'default',
-        label: 'Publish, project, ship',
-        summary: 'The service publishes OrderPlaced; its projector writes service.orders, the shipping consumer ships, each in its own group.',
-      },
-    ],
-    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
-    hasConsumer: true,
-  },
 ];
 
 export function findPattern(id: string): PatternInfo | undefined {

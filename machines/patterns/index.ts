@@ -9,7 +9,6 @@ import { naiveBrokerFirst } from './naive-broker-first';
 import { retryInCatch } from './retry-in-catch';
 import { afterCommitListener } from './after-commit-listener';
 import { twoPhaseCommit } from './two-phase-commit';
-import { listenToYourself } from './listen-to-yourself';
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
@@ -20,7 +19,6 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'retry-in-catch': retryInCatch,
   'after-commit-listener': afterCommitListener,
   'two-phase-commit': twoPhaseCommit,
-  'listen-to-yourself': listenToYourself,
 };
 
 export function getPattern(id: string): PatternDefinition | undefined {

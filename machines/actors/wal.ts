@@ -331,7 +331,9 @@ export async function slotInspection(runner: SqlRunner, storedPos: number | null
   );
   return {
     name: 'replication slot',
-    note: 'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector.',
+    // A monitoring query that keeps only `slot_type = 'logical'` (as one seed's does) would never
+    // list this physical slot, however much WAL it holds.
+    note: 'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector. This slot is physical.',
     columns: ['slot_name', 'slot_type', 'wal_status', 'restart_lsn', 'current_lsn', 'retained_bytes', 'connector_position', 'connector_lag_bytes'],
     rows: result.rows.map((r) => ({
       slot_name: String(r.slot_name),

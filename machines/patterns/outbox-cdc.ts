@@ -10,6 +10,9 @@
  * - `heartbeat`: while only other tables are written (here: the consumer's shipments, in the same
  *   instance), a connector that confirms positions only when it emits never moves its slot, and
  *   the WAL piles up. With a heartbeat it writes a row to a captured table and confirms that.
+ *   It is the write that moves the slot: a heartbeat that only sends a message on a timer (a bare
+ *   `heartbeat.interval.ms`, as in one seed's config) may have no newer captured position to
+ *   confirm when every write goes to uncaptured tables.
  */
 import { assign, setup } from 'xstate';
 import type { Operation, PatternDefinition } from '../kernel/pattern';

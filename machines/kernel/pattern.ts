@@ -48,8 +48,8 @@ export interface OperationContext<TContext> {
   /** Readable ids, numbered per prefix within the run: `evt-1`, `evt-2`… */
   nextId(prefix: string): string;
   emit(entry: Omit<TraceEntry, 'seq' | 'step' | 't'>): void;
-  /** Delivers an event to another process participant (dropped if it is down). */
-  send(to: string, event: KernelEvent): void;
+  /** Delivers an event to another process participant; false (and dropped) if it is down. */
+  send(to: string, event: KernelEvent): boolean;
   /** Records that the armed fault took effect here. */
   strike(): void;
 }

@@ -257,12 +257,12 @@ export class Simulation {
     }
   }
 
-  #deliver(from: string, to: string, event: KernelEvent, arrivesAt: number, emit: (e: Omit<TraceEntry, 'seq' | 'step' | 't'>) => void): void {
+  #deliver(from: string, to: string, event: KernelEvent, arrivesAt: number, emit: (e: Omit<TraceEntry, 'seq' | 'step' | 't'>) => void): boolean {
     const target = this.#processes.find((p) => p.spec.id === to);
     if (!target) throw new Error(`no participant "${to}"`);
     if (target.snapshot.value === CRASHED_STATE) {
       emit({ from: to, to: from, kind: 'error', label: 'connection refused: process is down', ok: false });
-      return;
+      return false;
     }
     const before = stateName(target.snapshot);
     target.snapshot = transition(target.spec.machine, target.snapshot, event)[0] as AnyMachineSnapshot;
@@ -270,6 +270,7 @@ export class Simulation {
       target.settledAtStep = -1;
       this.#scheduleNext(target, arrivesAt);
     }
+    return true;
   }
 
   /** An event every running process may react to (the broker's long-poll wake-up). */

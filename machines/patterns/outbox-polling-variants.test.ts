@@ -61,6 +61,12 @@ describe('outbox-polling, competing relays', () => {
     expect(result.outcome.anomalies.map((a) => a.id)).not.toContain('lost-event');
   });
 
+  it('gives the same run, claims included, twice', async () => {
+    const scenario = () => variant('competing-relays').crash('relay-2.publish:1');
+    const first = JSON.stringify(await scenario().run({ captureSnapshots: true }));
+    expect(JSON.stringify(await scenario().run({ captureSnapshots: true }))).toBe(first);
+  });
+
   it('keeps each order in order when one relay publishes everything', async () => {
     // Relay 2 is down from the start; relay 1 claims in id order.
     const result = await variant('competing-relays').crash('relay-2.claim:1').crash('relay-2.claim:2').run();

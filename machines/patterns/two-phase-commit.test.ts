@@ -57,6 +57,19 @@ describe('two-phase-commit with an XA broker', () => {
     expect(result.steps.some((s) => /reads its log and commits gx-1/.test(s.caption))).toBe(true);
   });
 
+  it('turns an order away while the coordinator is down, and says so', async () => {
+    const result = await twoPc('xa-broker').crash('coordinator.commit-broker:1').run();
+    expect(result.steps.some((s) => /The coordinator is down: the service turns order 2 away/.test(s.caption))).toBe(true);
+    expect(result.trace.some((e) => e.to === 'client' && e.label === '503 Service Unavailable (no coordinator)')).toBe(true);
+    expect(result.outcome.consistent).toBe(true);
+  });
+
+  it('gives the same run, inspections included, twice', async () => {
+    const scenario = () => twoPc('xa-broker').crash('coordinator.commit-db:1');
+    const first = JSON.stringify(await scenario().run({ captureSnapshots: true }));
+    expect(JSON.stringify(await scenario().run({ captureSnapshots: true }))).toBe(first);
+  });
+
   it('rolls back on recovery when no decision was logged', async () => {
     const result = await twoPc('xa-broker').crash('coordinator.log-commit:1').run({ captureSnapshots: true });
     expect(result.steps.some((s) => /reads its log and rolls back gx-1/.test(s.caption))).toBe(true);

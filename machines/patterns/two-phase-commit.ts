@@ -106,7 +106,10 @@ const checkStock: Operation<OrderServiceContext> = {
       };
     }
     ctx.emit({ from: SERVICE_PARTICIPANT, to: COORDINATOR_PARTICIPANT, kind: 'request', label: `begin global transaction ${gidFor(request.orderId)}`, ok: true });
-    ctx.send(COORDINATOR_PARTICIPANT, { type: 'RUN', request });
+    if (!ctx.send(COORDINATOR_PARTICIPANT, { type: 'RUN', request })) {
+      ctx.emit({ from: SERVICE_PARTICIPANT, to: CLIENT_PARTICIPANT, kind: 'reply', label: '503 Service Unavailable (no coordinator)', ok: false });
+      return { event: { type: 'REFUSED' }, caption: `The coordinator is down: the service turns order ${request.orderId} away.` };
+    }
     return { event: { type: 'HANDED_OVER' }, caption: `The service asks the coordinator to place order ${request.orderId}.` };
   },
 };

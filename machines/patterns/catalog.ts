@@ -49,12 +49,12 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'id-cursor',
         label: 'Poll after the last id',
-        summary: 'The relay reads rows with an id above the last one it published. A lower id that commits later is skipped for good.',
+        summary: 'The relay reads ids above the last it published. Ids (like created_at) follow the insert, not the commit: a lower id committed later is skipped for good.',
       },
       {
         id: 'competing-relays',
         label: 'Two relays claiming rows',
-        summary: 'Two relays claim rows with UPDATE … SKIP LOCKED under a lease; one order\'s events can leave in the wrong order.',
+        summary: 'Two relays claim rows with UPDATE … SKIP LOCKED under a lease. One order\'s events can leave in the wrong order; a crashed claimer\'s rows wait out its lease.',
       },
     ],
     tables: ['service.orders', 'service.outbox', 'consumer.shipments', 'consumer.processed_events', 'consumer.applied_events'],
@@ -189,7 +189,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'xa-broker',
         label: 'XA-capable broker',
-        summary: 'The broker can prepare a message and show it only on commit. A coordinator crash between the phases leaves locks held, in doubt.',
+        summary: 'The broker can prepare a message and show it only on commit. A coordinator crash between the phases holds locks in doubt until it restarts and recovers from its log.',
       },
     ],
     tables: ['service.orders', 'service.stock', 'service.tx_log', 'consumer.shipments', 'consumer.processed_events'],

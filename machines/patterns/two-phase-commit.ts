@@ -9,6 +9,12 @@
  * The default broker is Kafka-like: a log with no prepare. It cannot enlist, so every global
  * transaction aborts — consistent, and nothing works. The `xa-broker` variant has a broker that can
  * prepare (a prepared message is stored but invisible until committed).
+ *
+ * "Participants wait indefinitely" is looser than what happens: they wait until the coordinator
+ * is back and reads its log — here a simulated 1.5 s restart — and then recovery commits what was
+ * logged "commit" and rolls back the rest (no logged decision means none was made). Only a
+ * coordinator that never returns, or loses its log, leaves them blocked for good (then an operator
+ * must decide).
  */
 import { assign, setup } from 'xstate';
 import type { Operation, PatternDefinition, ProcessSpec } from '../kernel/pattern';

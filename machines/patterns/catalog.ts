@@ -196,59 +196,6 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     hasConsumer: true,
   },
   {
-    id: 'naive-broker-first',
-    title: 'Naive dual write: broker first',
-    promise: 'Publish the event, then write the order, and hope the write never fails.',
-    worstAnomaly: 'phantom-event',
-    participants: [client, service, postgres, broker, consumer],
-    variants: [
-      {
-        id: 'default',
-        label: 'Publish, then commit',
-        summary: 'The service publishes OrderPlaced with the client-assigned order id, then inserts the order.',
-      },
-    ],
-    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
-    hasConsumer: true,
-  },
-  {
-    id: 'retry-in-catch',
-    title: 'Dual write with a retry in the catch block',
-    promise: 'Commit, publish, and retry the publish when it throws. Loose: the catch also publishes rolled-back orders.',
-    worstAnomaly: 'lost-event',
-    participants: [client, service, postgres, broker, consumer],
-    variants: [
-      {
-        id: 'default',
-        label: 'try { insert; publish } catch { retry publish }',
-        summary: 'One try around both writes; the catch retries the publish up to three times, whichever write failed.',
-      },
-    ],
-    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
-    hasConsumer: true,
-  },
-  {
-    id: 'after-commit-listener',
-    title: 'Publish from an after-commit listener',
-    promise: 'Send the event only once the commit succeeded; a rollback sends nothing, a crash still loses it.',
-    worstAnomaly: 'lost-event',
-    participants: [client, service, postgres, { id: 'listener', label: 'After-commit listener', kind: 'listener', process: true }, broker, consumer],
-    variants: [
-      {
-        id: 'default',
-        label: 'In-memory listener',
-        summary: 'The commit hands OrderPlaced to an in-process listener, which publishes it. Nothing is stored.',
-      },
-      {
-        id: 'registry',
-        label: 'Publication registry',
-        summary: 'A publication row is committed with the order, marked completed after the send, and republished on restart if incomplete.',
-      },
-    ],
-    tables: ['service.orders', 'service.event_publication', 'consumer.shipments', 'consumer.processed_events'],
-    hasConsumer: true,
-  },
-  {
     id: 'listen-to-yourself',
     title: 'Listen to yourself',
     promise: 'Only publish; your own consumer writes your database. No dual write, but no read-your-writes either.',

@@ -9,9 +9,6 @@ import { naiveBrokerFirst } from './naive-broker-first';
 import { retryInCatch } from './retry-in-catch';
 import { afterCommitListener } from './after-commit-listener';
 import { twoPhaseCommit } from './two-phase-commit';
-import { naiveBrokerFirst } from './naive-broker-first';
-import { retryInCatch } from './retry-in-catch';
-import { afterCommitListener } from './after-commit-listener';
 import { listenToYourself } from './listen-to-yourself';
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
@@ -23,9 +20,6 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'retry-in-catch': retryInCatch,
   'after-commit-listener': afterCommitListener,
   'two-phase-commit': twoPhaseCommit,
-  'naive-broker-first': naiveBrokerFirst,
-  'retry-in-catch': retryInCatch,
-  'after-commit-listener': afterCommitListener,
   'listen-to-yourself': listenToYourself,
 };
 

@@ -64,4 +64,32 @@ export const PATTERN_CASES: PatternCase[] = [
     absent: ['phantom-event', 'duplicate-effect'],
     evidence: 'service.orders id=1',
   },
+  {
+    pattern: 'naive-broker-first',
+    query: 'faults=db-write-fails@service.write-order:1',
+    expect: ['phantom-event'],
+    absent: ['lost-event'],
+    evidence: 'no order 1',
+  },
+  {
+    pattern: 'retry-in-catch',
+    query: 'faults=publish-timeout-stored@service.publish:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'orders/p0@1',
+  },
+  {
+    pattern: 'after-commit-listener',
+    query: 'variant=registry&faults=crash@listener.complete-publication:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'orders/p0@1',
+  },
+  {
+    pattern: 'listen-to-yourself',
+    query: 'faults=db-write-fails@service.publish:1',
+    expect: ['phantom-event'],
+    absent: ['lost-event'],
+    evidence: 'negative amount',
+  },
 ];

@@ -8,6 +8,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../kernel/pattern';
+import type { SqlRunner } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 import { markOutboxRow, publishOutboxRow, relayName, type OutboxRow, type RelayContext } from './outbox-relay';
 import { CRASHED_STATE, restartOperation } from './process';
@@ -109,7 +110,7 @@ const claim: Operation<RelayContext> = {
 };
 
 /** The claims as the outbox holds them, with when each lease runs out. */
-export async function claimsInspection(runner: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }): Promise<TableSnapshot> {
+export async function claimsInspection(runner: SqlRunner): Promise<TableSnapshot> {
   const rows = (
     await runner.query<Record<string, string | number | null>>(
       `SELECT id AS outbox_id, event_type, aggregate_id, claimed_by,

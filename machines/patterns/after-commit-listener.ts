@@ -213,7 +213,7 @@ const send: Operation<ListenerContext> = {
         event: { type: 'SEND_FAILED' },
         caption: ctx.context.registry
           ? `The send for order ${event.orderId} fails; its publication stays incomplete until a restart.`
-          : `The send for order ${event.orderId} fails; the listener logs it and the event is gone.`,
+          : `The send for order ${event.orderId} fails; the listener logs it, the event is gone.`,
       };
     }
     return {

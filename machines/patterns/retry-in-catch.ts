@@ -152,12 +152,13 @@ function publishAttempt(kind: 'first' | 'retry'): Operation<ServiceContext> {
       }
       const givingUp = kind === 'retry' && retries >= MAX_RETRIES;
       if (givingUp) ctx.emit({ from: 'service', to: CLIENT_PARTICIPANT, kind: 'reply', label: '500 Internal Server Error', ok: false });
-      const stored = outcome.stored ? ' (the broker stored it)' : '';
       return {
         event: { type: 'PUBLISH_FAILED' },
         caption: givingUp
           ? `Retry ${retries} for order ${request.orderId} fails too; the service gives up.`
-          : `The publish for order ${request.orderId} fails: ${outcome.error}${stored}; the catch retries.`,
+          : outcome.stored
+            ? `The publish of order ${request.orderId} times out, though stored; the catch retries.`
+            : `The publish for order ${request.orderId} fails (${outcome.error}); the catch retries.`,
       };
     },
   };

@@ -79,7 +79,10 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
           : [{ ref: 'topics', detail: `no message for order ${orderId} in any topic` }]),
         { ref: 'consumer.shipments', detail: `no shipment for order ${orderId}` },
       ],
-      why: `Order ${orderId} is committed, but no OrderPlaced for it ever reached the consumer${causeOf(input.steps, orderId)}.`,
+      why:
+        inTopic.length > 0
+          ? `Order ${orderId} is committed and its event reached the topic, but the consumer never applied it${causeOf(input.steps, orderId)}.`
+          : `Order ${orderId} is committed, but no event for it ever reached the consumer${causeOf(input.steps, orderId)}.`,
     });
   }
 
@@ -154,7 +157,9 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
   const consistent = anomalies.length === 0;
   const ids = [...new Set(anomalies.map((a) => a.id))];
   const summary = consistent
-    ? 'Consistent: every committed order reached the consumer and was applied exactly once.'
+    ? orders.length === 0 && shipments.length === 0
+      ? 'Consistent, but no order was committed: nothing reached the consumer because there was nothing to send.'
+      : 'Consistent: every committed order reached the consumer and was applied exactly once.'
     : `${anomalies.length} ${anomalies.length === 1 ? 'anomaly' : 'anomalies'}: ${ids.join(', ')}.`;
   return {
     anomalies,

@@ -4,14 +4,12 @@ import { expect, test } from '@playwright/test';
  * A docs page embeds the figure in an iframe: it must size itself, report where it is, obey
  * valid commands and answer malformed ones with an error instead of breaking.
  */
-test('an embedded figure sizes itself, follows host commands and rejects bad ones', async ({ page }) => {
-  await page.goto('/');
-  await page.evaluate(() => {
-    document.body.innerHTML = '<iframe id="figure" style="width:900px;height:300px;border:0"></iframe>';
-    (window as unknown as { messages: unknown[] }).messages = [];
-    window.addEventListener('message', (event) => (window as unknown as { messages: unknown[] }).messages.push(event.data));
-    (document.getElementById('figure') as HTMLIFrameElement).src = '/embed/naive-db-first/?faults=crash@service.publish:1';
-  });
+test('an embedded figure sizes itself, follows host commands and rejects bad ones', async ({ page, baseURL }) => {
+  // A host page of its own (another origin, as a docs site would be), not a page of the lab's.
+  await page.setContent(`<!doctype html><title>Docs</title>
+    <script>window.messages = []; addEventListener('message', (e) => window.messages.push(e.data));</script>
+    <iframe id="figure" title="figure" style="width:900px;height:300px;border:0"
+      src="${baseURL}/embed/naive-db-first/?faults=crash@service.publish:1"></iframe>`);
   const figure = page.frameLocator('#figure');
   await expect(figure.getByTestId('sequence-diagram')).toBeVisible({ timeout: 90_000 });
   await expect(page.locator('header', { hasText: 'Dual Write Lab' })).toHaveCount(0);

@@ -4,7 +4,7 @@
  * only what it wrote to Postgres or the broker survives). Patterns spread these pieces into their
  * own statechart and add the states that make them different.
  */
-import { assign, type EventObject } from 'xstate';
+import { assign, setup, type EventObject } from 'xstate';
 import type { OrderRequest } from './client';
 import { CRASHED_STATE } from './process';
 
@@ -56,3 +56,34 @@ export const orderServiceRootTransitions = {
   ORDER_REQUESTED: { actions: 'enqueueRequest' },
   CRASH: `.${CRASHED_STATE}`,
 } as const;
+
+export type SingleWriteServiceEvent = OrderServiceEvent | { type: 'WRITTEN' } | { type: 'WRITE_FAILED' };
+
+/**
+ * The service whose whole request is one transaction (`write-order`): the outbox patterns and
+ * the after-commit listener differ only in what that transaction writes and what follows it.
+ */
+export function createSingleWriteServiceMachine<TContext extends OrderServiceContext>(fresh: () => TContext) {
+  const shared = orderServiceImplementations<TContext, SingleWriteServiceEvent>(fresh);
+  return setup({
+    types: { context: {} as TContext, events: {} as SingleWriteServiceEvent },
+    guards: shared.guards,
+    actions: { ...shared.actions, finishRequest: assign(() => ({ current: null }) as Partial<TContext>) },
+  }).createMachine({
+    id: SERVICE_PARTICIPANT,
+    context: fresh,
+    initial: 'idle',
+    states: {
+      idle: idleState('writing'),
+      writing: {
+        meta: { op: 'write-order' },
+        on: {
+          WRITTEN: { target: 'idle', actions: 'finishRequest' },
+          WRITE_FAILED: { target: 'idle', actions: 'finishRequest' },
+        },
+      },
+      [CRASHED_STATE]: serviceCrashedState,
+    },
+    on: orderServiceRootTransitions,
+  });
+}

@@ -18,15 +18,7 @@ import { assign, setup } from 'xstate';
 import type { Operation, PatternDefinition, ProcessSpec } from '../kernel/pattern';
 import type { TableSnapshot } from '../kernel/types';
 import { CLIENT_PARTICIPANT } from '../actors/client';
-import {
-  idleState,
-  orderServiceImplementations,
-  orderServiceRootTransitions,
-  SERVICE_PARTICIPANT,
-  serviceCrashedState,
-  type OrderServiceContext,
-  type OrderServiceEvent,
-} from '../actors/order-service';
+import { createSingleWriteServiceMachine, type OrderServiceContext, SERVICE_PARTICIPANT } from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
 import { ORDERS_TOPIC } from '../actors/outbox-relay';
 import { CONSUMER_TABLES, ORDERS_TABLE } from '../actors/postgres';
@@ -65,32 +57,9 @@ interface ServiceContext extends OrderServiceContext {
   registry: boolean;
 }
 
-type ServiceEvent = OrderServiceEvent | { type: 'WRITTEN' } | { type: 'WRITE_FAILED' };
 
 export function createAfterCommitService(registry: boolean) {
-  const fresh = (): ServiceContext => ({ queue: [], current: null, registry });
-  const shared = orderServiceImplementations<ServiceContext, ServiceEvent>(fresh);
-  return setup({
-    types: { context: {} as ServiceContext, events: {} as ServiceEvent },
-    guards: shared.guards,
-    actions: { ...shared.actions, finishRequest: assign({ current: null }) },
-  }).createMachine({
-    id: SERVICE_PARTICIPANT,
-    context: fresh,
-    initial: 'idle',
-    states: {
-      idle: idleState('writing'),
-      writing: {
-        meta: { op: 'write-order' },
-        on: {
-          WRITTEN: { target: 'idle', actions: 'finishRequest' },
-          WRITE_FAILED: { target: 'idle', actions: 'finishRequest' },
-        },
-      },
-      [CRASHED_STATE]: serviceCrashedState,
-    },
-    on: orderServiceRootTransitions,
-  });
+  return createSingleWriteServiceMachine<ServiceContext>(() => ({ queue: [], current: null, registry }));
 }
 
 const writeOrder: Operation<ServiceContext> = {

@@ -14,22 +14,13 @@
  *   `heartbeat.interval.ms`, as in one seed's config) may have no newer captured position to
  *   confirm when every write goes to uncaptured tables.
  */
-import { assign, setup } from 'xstate';
 import type { Operation, PatternDefinition } from '../kernel/pattern';
 import { CLIENT_PARTICIPANT } from '../actors/client';
-import {
-  idleState,
-  orderServiceImplementations,
-  orderServiceRootTransitions,
-  SERVICE_PARTICIPANT,
-  serviceCrashedState,
-  type OrderServiceContext,
-  type OrderServiceEvent,
-} from '../actors/order-service';
+import { createSingleWriteServiceMachine, type OrderServiceContext, SERVICE_PARTICIPANT } from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
 import { cdcConnectorProcess, HEARTBEAT_TABLE, HEARTBEAT_TABLE_NAME, OFFSETS_GROUP, OFFSETS_TOPIC, type RowChange } from '../actors/cdc-connector';
 import { CONSUMER_TABLES, ORDERS_TABLE, OUTBOX_TABLE } from '../actors/postgres';
-import { CRASHED_STATE, restartOperation } from '../actors/process';
+import { restartOperation } from '../actors/process';
 import { prepareWalRun, slotInspection, walRecordsInspection, WAL_ORIGIN_TABLE } from '../actors/wal';
 import type { OutgoingMessage } from '../actors/broker';
 import { findPattern } from './catalog';
@@ -39,32 +30,8 @@ export const ORDER_PLACED_TOPIC = 'OrderPlaced';
 const OUTBOX = 'service.outbox';
 
 type ServiceContext = OrderServiceContext;
-type ServiceEvent = OrderServiceEvent | { type: 'WRITTEN' } | { type: 'WRITE_FAILED' };
 
-const fresh = (): ServiceContext => ({ queue: [], current: null });
-const shared = orderServiceImplementations<ServiceContext, ServiceEvent>(fresh);
-
-export const outboxCdcService = setup({
-  types: { context: {} as ServiceContext, events: {} as ServiceEvent },
-  guards: shared.guards,
-  actions: { ...shared.actions, finishRequest: assign({ current: null }) },
-}).createMachine({
-  id: SERVICE_PARTICIPANT,
-  context: fresh,
-  initial: 'idle',
-  states: {
-    idle: idleState('writing'),
-    writing: {
-      meta: { op: 'write-order' },
-      on: {
-        WRITTEN: { target: 'idle', actions: 'finishRequest' },
-        WRITE_FAILED: { target: 'idle', actions: 'finishRequest' },
-      },
-    },
-    [CRASHED_STATE]: serviceCrashedState,
-  },
-  on: orderServiceRootTransitions,
-});
+export const outboxCdcService = createSingleWriteServiceMachine<ServiceContext>(() => ({ queue: [], current: null }));
 
 function writeOrderAndOutbox(deleteAfterInsert: boolean): Operation<ServiceContext> {
   return {

@@ -7,56 +7,22 @@
  * lower id commits late), `competing-relays` runs two relays that claim rows with leases (and
  * publish one order's events out of order).
  */
-import { assign, setup } from 'xstate';
 import type { Operation, PatternDefinition } from '../kernel/pattern';
 import { CLIENT_PARTICIPANT } from '../actors/client';
-import {
-  idleState,
-  orderServiceImplementations,
-  orderServiceRootTransitions,
-  SERVICE_PARTICIPANT,
-  serviceCrashedState,
-  type OrderServiceContext,
-  type OrderServiceEvent,
-} from '../actors/order-service';
+import { createSingleWriteServiceMachine, type OrderServiceContext, SERVICE_PARTICIPANT } from '../actors/order-service';
 import { APPLIED_EVENTS_TABLE, consumerProcess } from '../actors/consumer';
 import { claimingRelayProcess, claimsInspection, OUTBOX_CLAIM_COLUMNS } from '../actors/claiming-relay';
 import { idCursorRelayMemory, idCursorRelayProcess } from '../actors/id-cursor-relay';
 import { idCursorServiceProcess } from './outbox-id-cursor-service';
 import { ORDERS_TOPIC, pollingRelayProcess, RELAY_PARTICIPANT, relayMemory } from '../actors/outbox-relay';
 import { CONSUMER_TABLES, ORDERS_TABLE, OUTBOX_PENDING_INDEX, OUTBOX_TABLE } from '../actors/postgres';
-import { CRASHED_STATE, restartOperation } from '../actors/process';
+import { restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
 import { amountFor, insertOrder } from './order-writes';
 
 type ServiceContext = OrderServiceContext;
 
-type ServiceEvent = OrderServiceEvent | { type: 'WRITTEN' } | { type: 'WRITE_FAILED' };
-
-const fresh = (): ServiceContext => ({ queue: [], current: null });
-const shared = orderServiceImplementations<ServiceContext, ServiceEvent>(fresh);
-
-export const outboxService = setup({
-  types: { context: {} as ServiceContext, events: {} as ServiceEvent },
-  guards: shared.guards,
-  actions: { ...shared.actions, finishRequest: assign({ current: null }) },
-}).createMachine({
-  id: SERVICE_PARTICIPANT,
-  context: fresh,
-  initial: 'idle',
-  states: {
-    idle: idleState('writing'),
-    writing: {
-      meta: { op: 'write-order' },
-      on: {
-        WRITTEN: { target: 'idle', actions: 'finishRequest' },
-        WRITE_FAILED: { target: 'idle', actions: 'finishRequest' },
-      },
-    },
-    [CRASHED_STATE]: serviceCrashedState,
-  },
-  on: orderServiceRootTransitions,
-});
+export const outboxService = createSingleWriteServiceMachine<ServiceContext>(() => ({ queue: [], current: null }));
 
 /**
  * The service's one transaction: the order and one outbox row per event. The default writes

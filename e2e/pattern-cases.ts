@@ -92,4 +92,8 @@ export const PATTERN_CASES: PatternCase[] = [
     absent: ['lost-event'],
     evidence: 'negative amount',
   },
+  // @cases event-sourcing
+  // @cases persistent-subscription
+  // @cases cache-set
+  // @cases cache-delete
 ];

@@ -13,6 +13,8 @@ export interface OrderRequest {
   amountCents: number;
   /** What the client asks for; absent means placing a new order (every pattern's default). */
   kind?: 'place' | 'change' | 'cancel';
+  /** The service instance it goes to, when a pattern runs more than one (default `service`). */
+  via?: string;
 }
 
 /** A request and when it arrives, for patterns whose story needs more than new orders. */
@@ -61,8 +63,9 @@ const sendOrder: Operation<ClientContext> = {
   async run(ctx) {
     const request = ctx.context.requests?.[ctx.context.next] ?? orderRequest(ctx.context.next + 1);
     const { label, caption } = describeRequest(request);
-    ctx.emit({ from: CLIENT_PARTICIPANT, to: 'service', kind: 'request', label, ok: true });
-    ctx.send('service', { type: 'ORDER_REQUESTED', request });
+    const to = request.via ?? 'service';
+    ctx.emit({ from: CLIENT_PARTICIPANT, to, kind: 'request', label, ok: true });
+    ctx.send(to, { type: 'ORDER_REQUESTED', request });
     return { event: { type: 'SENT' }, caption };
   },
 };

@@ -1,10 +1,14 @@
 /**
  * The outcome checker. It knows no pattern: after a run it reads what really ended up in the
- * source of truth (`service.orders`), in the broker's topics, and in the consumer's tables, and
- * names every disagreement with the rows and messages that prove it.
+ * source of truth (`service.orders`, or the event store for event-sourced patterns), in the
+ * broker's topics and the store's streams, in the consumer's tables and in the cache, and names
+ * every disagreement with the rows and messages that prove it.
  */
 import type { Broker } from '../actors/broker';
 import { messageRef } from '../actors/broker';
+import type { Cache } from '../actors/cache';
+import type { EventStore } from '../actors/event-store';
+import type { OutcomeSources } from './pattern';
 import type { SqlRunner } from './traced-database';
 import type { Anomaly, Outcome, StepRecord, TopicMessage, TraceEntry } from './types';
 import { ANOMALY_IDS } from './vocabulary';
@@ -12,10 +16,33 @@ import { ANOMALY_IDS } from './vocabulary';
 export interface CheckInput {
   runner: SqlRunner;
   broker: Broker;
+  eventStore?: EventStore;
+  cache?: Cache;
+  /** Virtual time at the end of the run: cache entries alive then are what readers would get. */
+  now?: number;
   steps: StepRecord[];
   settled: boolean;
   /** The run's trace: where a participant was refused a lock, it shows here. */
   trace?: TraceEntry[];
+  sources?: OutcomeSources;
+  /** The pattern's own checks, run after the generic ones. */
+  check?: (steps: StepRecord[]) => Promise<Anomaly[]>;
+}
+
+/** The group whose deliveries count as downstream's (the shipping consumer's). */
+const DOWNSTREAM_GROUP = 'shipping';
+
+/**
+ * An event as downstream could receive it: a message in a topic, or an event in the store's
+ * streams, with how many times the downstream group got it.
+ */
+interface Delivered {
+  ref: string;
+  eventId: string;
+  eventType: string;
+  orderId: number;
+  op?: 'c' | 'u' | 'd';
+  deliveries: number;
 }
 
 /** Postgres's answer to `FOR UPDATE NOWAIT` on a row another transaction holds (SQLSTATE 55P03). */
@@ -33,7 +60,7 @@ interface Shipment {
  * The struck faults that concern this order (or every struck fault when none names it), as a
  * clause to append after a colon; empty when nothing struck.
  */
-function causeOf(steps: StepRecord[], orderId: number | null): string {
+export function causeOf(steps: StepRecord[], orderId: number | null): string {
   const struck = steps.filter((s) => s.struck);
   if (struck.length === 0) return '';
   const mentions = orderId === null ? [] : struck.filter((s) => new RegExp(`\\border ${orderId}\\b`).test(s.caption));
@@ -54,16 +81,76 @@ function lowerFirstWord(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-function ref(m: TopicMessage): string {
-  return messageRef(m);
+function ref(m: Delivered): string {
+  return m.ref;
+}
+
+function fromTopic(m: TopicMessage): Delivered {
+  return { ref: messageRef(m), eventId: m.eventId, eventType: m.eventType, orderId: m.orderId, ...(m.op ? { op: m.op } : {}), deliveries: m.deliveries };
+}
+
+/** Orders the source of truth holds: rows of `service.orders`, or orders with an OrderPlaced event. */
+async function truthOrders(input: CheckInput): Promise<number[]> {
+  if (input.sources?.truth === 'event-store') {
+    const placed = (input.eventStore?.userEvents() ?? []).filter((e) => e.type === 'OrderPlaced').map((e) => e.orderId);
+    return [...new Set(placed)].sort((a, b) => a - b);
+  }
+  return (await input.runner.query<{ id: number }>('SELECT id FROM service.orders ORDER BY id')).rows.map((r) => Number(r.id));
+}
+
+/** What downstream could have received: the topics' messages and the store's order events. */
+function deliverable(input: CheckInput): Delivered[] {
+  const fromStore = (input.eventStore?.userEvents() ?? []).map((e) => ({
+    ref: `${e.stream}@${e.revision}`,
+    eventId: e.eventId,
+    eventType: e.type,
+    orderId: e.orderId,
+    deliveries: input.eventStore!.deliveries(DOWNSTREAM_GROUP).get(e.eventId) ?? 0,
+  }));
+  return [...input.broker.messages().map(fromTopic), ...fromStore];
 }
 
 export async function checkOutcome(input: CheckInput): Promise<Outcome> {
-  const orders = (await input.runner.query<{ id: number }>('SELECT id FROM service.orders ORDER BY id')).rows.map((r) => Number(r.id));
+  const orders = await truthOrders(input);
+  const anomalies: Anomaly[] = [];
+  if (input.sources?.downstream === 'cache') {
+    anomalies.push(...(await staleCache(input)));
+  } else {
+    anomalies.push(...(await shipmentAnomalies(input, orders)));
+  }
+  anomalies.push(...(await outOfOrder(input)), ...(await blocked(input)), ...((await input.check?.(input.steps)) ?? []));
+
+  anomalies.sort((a, b) => ANOMALY_IDS.indexOf(a.id) - ANOMALY_IDS.indexOf(b.id) || a.subject.localeCompare(b.subject, 'en', { numeric: true }));
+  const consistent = anomalies.length === 0;
+  const ids = [...new Set(anomalies.map((a) => a.id))];
+  const summary = consistent ? await consistentSummary(input, orders) : `${anomalies.length} ${anomalies.length === 1 ? 'anomaly' : 'anomalies'}: ${ids.join(', ')}.`;
+  return {
+    anomalies,
+    consistent,
+    settled: input.settled,
+    summary: input.settled ? summary : `The run stopped at its step limit before settling. ${summary}`,
+  };
+}
+
+async function consistentSummary(input: CheckInput, orders: number[]): Promise<string> {
+  if (input.sources?.downstream === 'cache') {
+    return orders.length === 0
+      ? 'Consistent, but no order was committed: the cache had nothing to disagree with.'
+      : 'Consistent: every value the cache holds is the one Postgres holds.';
+  }
+  const shipments = Number((await input.runner.query<{ n: number }>('SELECT count(*)::int AS n FROM consumer.shipments')).rows[0]?.n ?? 0);
+  return orders.length === 0 && shipments === 0
+    ? 'Consistent, but no order was committed: nothing reached the consumer because there was nothing to send.'
+    : 'Consistent: every committed order reached the consumer and was applied exactly once.';
+}
+
+/** Lost, phantom, duplicated deliveries and effects: the truth against `consumer.shipments`. */
+async function shipmentAnomalies(input: CheckInput, orders: number[]): Promise<Anomaly[]> {
   const shipments = (await input.runner.query<Shipment>('SELECT * FROM consumer.shipments ORDER BY id')).rows;
-  const messages = input.broker.messages();
+  const messages = deliverable(input);
   const anomalies: Anomaly[] = [];
   const truth = new Set(orders);
+  const inStore = input.sources?.truth === 'event-store';
 
   for (const orderId of orders) {
     const applied = shipments.filter((s) => s.order_id === orderId);
@@ -73,10 +160,12 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
       id: 'lost-event',
       subject: `order ${orderId}`,
       evidence: [
-        { ref: `service.orders id=${orderId}`, detail: 'committed in the source of truth' },
+        inStore
+          ? { ref: `order-${orderId}`, detail: 'OrderPlaced is in the event store, the source of truth' }
+          : { ref: `service.orders id=${orderId}`, detail: 'committed in the source of truth' },
         ...(inTopic.length > 0
           ? inTopic.map((m) => ({ ref: ref(m), detail: `in the topic, ${delivered(m.deliveries)}, never applied` }))
-          : [{ ref: 'topics', detail: `no message for order ${orderId} in any topic` }]),
+          : [{ ref: 'topics', detail: `no message for order ${orderId} in any topic or stream` }]),
         { ref: 'consumer.shipments', detail: `no shipment for order ${orderId}` },
       ],
       why:
@@ -113,7 +202,7 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
       id: 'phantom-event',
       subject: `order ${orderId}`,
       evidence: [
-        { ref: 'service.orders', detail: `no order ${orderId}` },
+        { ref: inStore ? 'event store' : 'service.orders', detail: inStore ? `no OrderPlaced for order ${orderId}` : `no order ${orderId}` },
         ...copies.map((m) => ({ ref: ref(m), detail: `${m.eventType} ${m.eventId} for order ${orderId}` })),
         ...effects.map((s) => ({ ref: `consumer.shipments id=${s.id}`, detail: `shipment for order ${orderId}` })),
       ],
@@ -122,7 +211,7 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
   }
 
   // One group per order and event type: an order may have several events (placed, confirmed).
-  const byOrder = new Map<string, TopicMessage[]>();
+  const byOrder = new Map<string, Delivered[]>();
   for (const m of messages) byOrder.set(`${m.orderId}|${m.eventType}`, [...(byOrder.get(`${m.orderId}|${m.eventType}`) ?? []), m]);
   for (const copies of byOrder.values()) {
     const orderId = copies[0]!.orderId;
@@ -151,22 +240,48 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
     });
   }
 
-  anomalies.push(...(await outOfOrder(input)), ...(await blocked(input)));
+  return anomalies;
+}
 
-  anomalies.sort((a, b) => ANOMALY_IDS.indexOf(a.id) - ANOMALY_IDS.indexOf(b.id) || a.subject.localeCompare(b.subject, 'en', { numeric: true }));
-  const consistent = anomalies.length === 0;
-  const ids = [...new Set(anomalies.map((a) => a.id))];
-  const summary = consistent
-    ? orders.length === 0 && shipments.length === 0
-      ? 'Consistent, but no order was committed: nothing reached the consumer because there was nothing to send.'
-      : 'Consistent: every committed order reached the consumer and was applied exactly once.'
-    : `${anomalies.length} ${anomalies.length === 1 ? 'anomaly' : 'anomalies'}: ${ids.join(', ')}.`;
-  return {
-    anomalies,
-    consistent,
-    settled: input.settled,
-    summary: input.settled ? summary : `The run stopped at its step limit before settling. ${summary}`,
-  };
+/** The `version` a cached order value carries, or null when the value is not an order's JSON. */
+function cachedVersion(value: string): number | null {
+  try {
+    const parsed = JSON.parse(value) as { version?: unknown };
+    return typeof parsed.version === 'number' ? parsed.version : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every key the cache would still serve at the end of the run whose value is not what Postgres
+ * holds. Cache patterns keep `order:<id>` → the order row as JSON, `version` included.
+ */
+async function staleCache(input: CheckInput): Promise<Anomaly[]> {
+  if (!input.cache) return [];
+  const rows = (await input.runner.query<{ id: number; version: number }>('SELECT id, version FROM service.orders')).rows;
+  const versions = new Map(rows.map((r) => [Number(r.id), Number(r.version)]));
+  const anomalies: Anomaly[] = [];
+  for (const entry of input.cache.live(input.now ?? 0)) {
+    const match = /^order:(\d+)$/.exec(entry.key);
+    if (!match) continue;
+    const orderId = Number(match[1]);
+    const cached = cachedVersion(entry.value);
+    const actual = versions.get(orderId);
+    if (actual !== undefined && cached === actual) continue;
+    const served = input.cache.reads().filter((r) => r.key === entry.key && r.value === entry.value).length;
+    anomalies.push({
+      id: 'stale-cache',
+      subject: `order ${orderId}`,
+      evidence: [
+        { ref: `cache ${entry.key}`, detail: `holds version ${cached ?? '?'}, set by the ${entry.setBy} at t=${entry.setAt} ms, alive until t=${entry.expiresAt} ms` },
+        { ref: `service.orders id=${orderId}`, detail: actual === undefined ? 'no such order' : `version ${actual}` },
+        ...(served > 0 ? [{ ref: `reads of ${entry.key}`, detail: `this value was served ${times(served)}` }] : []),
+      ],
+      why: `The cache serves version ${cached ?? '?'} of order ${orderId} while Postgres holds ${actual === undefined ? 'no such order' : `version ${actual}`}; every read gets the old value until the key expires at t=${entry.expiresAt} ms (simulated)${causeOf(input.steps, orderId)}.`,
+    });
+  }
+  return anomalies;
 }
 
 /**

@@ -5,11 +5,13 @@
  */
 import type { AnyStateMachine, EventObject } from 'xstate';
 import type { PatternInfo } from './pattern-info';
-import type { ArmedFault, Scenario, TableSnapshot, TraceEntry } from './types';
+import type { Anomaly, ArmedFault, Scenario, StepRecord, TableSnapshot, TraceEntry } from './types';
 import type { FaultKind } from './vocabulary';
 import type { SqlRunner, TracedDatabase } from './traced-database';
 import type { Broker, BrokerPort } from '../actors/broker';
 import type { ScheduledRequest } from '../actors/client';
+import type { Cache, CachePort } from '../actors/cache';
+import type { EventStore, EventStorePort, StoreInternals } from '../actors/event-store';
 
 export type KernelEvent = EventObject & Record<string, unknown>;
 
@@ -18,9 +20,11 @@ export interface Timing {
   relayPollMs: number;
   consumerPollMs: number;
   restartMs: number;
+  /** How long a `pause` fault freezes a process. */
+  pauseMs: number;
 }
 
-export const DEFAULT_TIMING: Timing = { relayPollMs: 500, consumerPollMs: 100, restartMs: 300 };
+export const DEFAULT_TIMING: Timing = { relayPollMs: 500, consumerPollMs: 100, restartMs: 300, pauseMs: 2000 };
 
 /**
  * What a statechart state may carry in `meta`: the operation the participant performs while in
@@ -43,6 +47,10 @@ export interface OperationContext<TContext> {
   readonly fault: ArmedFault | undefined;
   readonly db: TracedDatabase;
   readonly broker: BrokerPort;
+  readonly store: EventStorePort;
+  /** Only for participants that run inside the event store (a subscription's server side). */
+  readonly storeInternals: StoreInternals;
+  readonly cache: CachePort;
   /** Postgres `timestamptz` text for the current virtual time. */
   timestamp(): string;
   /** Readable ids, numbered per prefix within the run: `evt-1`, `evt-2`… */
@@ -89,13 +97,33 @@ export interface ProcessSpec {
 export interface InspectionSources {
   runner: SqlRunner;
   broker: Broker;
+  eventStore: EventStore;
+  cache: Cache;
   /** Each process participant's statechart context, by participant id. */
   contexts: Record<string, unknown>;
   now: number;
 }
 
+/**
+ * Where the checker finds the truth and what downstream made of it. Most patterns keep orders in
+ * `service.orders` and ship them through `consumer.shipments`; event-sourced ones keep them in the
+ * event store, and cache patterns have no consumer, only a cache to compare with Postgres.
+ */
+export interface OutcomeSources {
+  /** `orders-table` (default): `service.orders`; `event-store`: orders with an OrderPlaced event. */
+  truth?: 'orders-table' | 'event-store';
+  /** `shipments` (default): `consumer.shipments`; `cache`: the cache's live entries. */
+  downstream?: 'shipments' | 'cache';
+}
+
 export interface PatternDefinition {
   info: PatternInfo;
+  outcome?: OutcomeSources;
+  /**
+   * Checks of the pattern's own after the generic ones, judged from what the tables and the
+   * store hold (a read model against the log it was projected from).
+   */
+  check?(sources: InspectionSources & { steps: StepRecord[] }): Promise<Anomaly[]>;
   /** Extra live views shown beside the tables after every step (see `WorldSnapshot.inspections`). */
   inspect?(sources: InspectionSources, variant: string): Promise<TableSnapshot[]>;
   /** Statements that create this pattern's schemas and tables from nothing. */

@@ -7,6 +7,8 @@
  */
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { Broker, MESSAGES_AVAILABLE } from '../actors/broker';
+import { Cache } from '../actors/cache';
+import { EventStore } from '../actors/event-store';
 import { clientProcess } from '../actors/client';
 import { CONSUMER_GROUP } from '../actors/consumer';
 import { LabDatabase } from '../actors/postgres';
@@ -14,7 +16,7 @@ import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from '../actors/process';
 import { checkOutcome } from './checker';
 import { VirtualClock } from './clock';
 import { faultPoint } from './fault-point';
-import { DEFAULT_TIMING, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type ProcessSpec, type StateMeta, type Timing } from './pattern';
+import { DEFAULT_TIMING, type InspectionSources, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type ProcessSpec, type StateMeta, type Timing } from './pattern';
 import { deriveRng, type Rng } from './rng';
 import { createTracedDatabase, type TraceSink } from './traced-database';
 import type { ArmedFault, RunResult, Scenario, StepRecord, TraceEntry, WorldSnapshot } from './types';
@@ -52,6 +54,8 @@ function currentMeta(snapshot: AnyMachineSnapshot): StateMeta {
 export class Simulation {
   readonly clock = new VirtualClock();
   readonly broker: Broker;
+  readonly eventStore: EventStore;
+  readonly cache = new Cache();
   readonly trace: TraceEntry[] = [];
   readonly steps: StepRecord[] = [];
   readonly snapshots: WorldSnapshot[] = [];
@@ -66,6 +70,8 @@ export class Simulation {
   readonly #processes: LiveProcess[];
   readonly #occurrences = new Map<string, number>();
   readonly #ids = new Map<string, number>();
+  /** Points where a `pause` fault has already frozen its process (it strikes once). */
+  readonly #pausesTaken = new Set<string>();
   #lastMutationStep = 0;
   /** When the operation now running completes, in virtual time. */
   #completesAt = 0;
@@ -79,6 +85,8 @@ export class Simulation {
     this.#schedule = deriveRng(scenario.seed, 'schedule');
     this.#jitter = deriveRng(scenario.seed, 'latency');
     this.broker = new Broker(() => this.#broadcast(MESSAGES_AVAILABLE));
+    // Subscribers of the event store wait on the same wake-up as consumers of the broker.
+    this.eventStore = new EventStore(() => this.#broadcast(MESSAGES_AVAILABLE));
     const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
     const specs = [clientProcess(scenario.orders, pattern.clientScript?.(scenario)), ...pattern.processes(scenario)];
     this.#processes = specs.map((spec) => {
@@ -111,9 +119,14 @@ export class Simulation {
     const outcome = await checkOutcome({
       runner: this.#db.runner,
       broker: this.broker,
+      eventStore: this.eventStore,
+      cache: this.cache,
+      now: this.clock.now,
       steps: this.steps,
       settled,
       trace: this.trace,
+      sources: this.#pattern.outcome ?? {},
+      ...(this.#pattern.check ? { check: (steps) => this.#pattern.check!({ ...this.#inspectionSources(), steps }) } : {}),
     });
     return {
       scenario: this.#scenario,
@@ -175,6 +188,11 @@ export class Simulation {
     const faultKinds: FaultKind[] = [...(op.crashable ? (['crash'] as const) : []), ...op.faults];
     const armed = this.#armedAt(point);
     const firstEntry = this.trace.length;
+    const pause = op.faults.includes('pause') ? armed.find((f) => f.kind === 'pause') : undefined;
+    if (pause && !this.#pausesTaken.has(point)) {
+      await this.#pauseStep(process, op, opName, point, pause, index, occurrence);
+      return;
+    }
     const latency = this.#latency(op);
     this.#completesAt = now + latency;
 
@@ -212,6 +230,9 @@ export class Simulation {
         fault,
         db: createTracedDatabase(this.#db.runner, sink),
         broker: this.broker.port(sink, now),
+        store: this.eventStore.port(sink, now),
+        storeInternals: this.eventStore.internals(sink, now),
+        cache: this.cache.port(sink, now),
         timestamp: () => this.clock.timestamp(),
         nextId: (prefix) => {
           const n = (this.#ids.get(prefix) ?? 0) + 1;
@@ -240,6 +261,34 @@ export class Simulation {
       caption,
       ...(struck ? { struck } : {}),
       entries: Array.from({ length: this.trace.length - firstEntry }, (_, i) => firstEntry + i),
+      states: this.#states(),
+    });
+    if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
+  }
+
+  /**
+   * A `pause` fault: the process freezes before the operation and runs it later, at the same
+   * fault point (the pause is a step of its own, but the operation's occurrence is not used up).
+   */
+  async #pauseStep(process: LiveProcess, op: Operation<unknown>, opName: string, point: string, pause: ArmedFault, index: number, occurrence: number): Promise<void> {
+    const now = this.clock.now;
+    this.#pausesTaken.add(point);
+    this.#occurrences.set(`${process.spec.id}.${opName}`, occurrence - 1);
+    const intent = op.intent(process.snapshot.context as never);
+    const ms = this.#timing.pauseMs;
+    const seq = this.trace.length;
+    this.trace.push({ seq, step: index, t: now, from: process.spec.id, to: process.spec.id, kind: 'pause', label: `frozen for ${ms} ms before ${intent}`, ok: false, fault: pause });
+    process.wakeAt = now + ms;
+    this.steps.push({
+      index,
+      t: now,
+      actor: process.spec.id,
+      operation: opName,
+      point,
+      faultKinds: [...(op.crashable ? (['crash'] as const) : []), ...op.faults],
+      caption: `The ${lowerFirst(process.label)} freezes for ${ms / 1000} s before ${intent}.`,
+      struck: pause,
+      entries: [seq],
       states: this.#states(),
     });
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
@@ -286,6 +335,17 @@ export class Simulation {
     }
   }
 
+  #inspectionSources(): InspectionSources {
+    return {
+      runner: this.#db.runner,
+      broker: this.broker,
+      eventStore: this.eventStore,
+      cache: this.cache,
+      contexts: Object.fromEntries(this.#processes.map((p) => [p.spec.id, p.snapshot.context])),
+      now: this.clock.now,
+    };
+  }
+
   #states(): Record<string, string> {
     return Object.fromEntries(this.#processes.map((p) => [p.spec.id, stateName(p.snapshot)]));
   }
@@ -293,17 +353,7 @@ export class Simulation {
   async #capture(): Promise<WorldSnapshot> {
     const tables = [];
     for (const table of this.#pattern.info.tables) tables.push(await this.#db.snapshotTable(table));
-    const inspections = this.#pattern.inspect
-      ? await this.#pattern.inspect(
-          {
-            runner: this.#db.runner,
-            broker: this.broker,
-            contexts: Object.fromEntries(this.#processes.map((p) => [p.spec.id, p.snapshot.context])),
-            now: this.clock.now,
-          },
-          this.#scenario.variant,
-        )
-      : [];
+    const inspections = this.#pattern.inspect ? await this.#pattern.inspect(this.#inspectionSources(), this.#scenario.variant) : [];
     return {
       step: this.steps.length,
       t: this.clock.now,

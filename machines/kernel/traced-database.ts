@@ -51,6 +51,9 @@ export interface TraceSink {
 
 export const DATABASE_PARTICIPANT = 'postgres';
 
+/** What the caller hears when a `db-unavailable` fault strikes (SQLSTATE 08006 in real life). */
+export const UNAVAILABLE_ERROR = 'connection refused: the database is unavailable';
+
 /** Dates become ISO text and bigints numbers, so rows are plain JSON and compare byte for byte. */
 export function normaliseRow(row: Record<string, unknown>): TableRow {
   const out: TableRow = {};
@@ -81,7 +84,18 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
       ...(struck && sink.fault ? { fault: sink.fault } : {}),
     });
 
+  /** A transient outage: the connection is refused before anything runs, so nothing is written. */
+  function refuseWhenUnavailable(label: string, sql: string[]): DatabaseOutcome<never> | null {
+    if (sink.fault?.kind !== 'db-unavailable') return null;
+    sink.strike();
+    sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql, ok: false, fault: sink.fault });
+    reply(`ERROR: ${UNAVAILABLE_ERROR}`, false, true);
+    return { ok: false, committed: false, error: UNAVAILABLE_ERROR };
+  }
+
   async function inTransaction<T>(label: string, body: (tx: Transaction) => Promise<T>, finish: string, finishedReply: string): Promise<DatabaseOutcome<T>> {
+    const refused = refuseWhenUnavailable(label, ['BEGIN']);
+    if (refused) return refused;
     const statements: string[] = ['BEGIN'];
     const tx: Transaction = {
       async query(sql, params = []) {
@@ -138,6 +152,8 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
 
     async statement(label, sql, params = []) {
       const shown = inlineParams(oneLine(sql), params);
+      const refused = refuseWhenUnavailable(label, [shown]);
+      if (refused) return refused;
       let result: { rows: unknown[]; affectedRows?: number };
       try {
         result = await runner.query(sql, params);

@@ -60,7 +60,15 @@ export type TraceKind =
   | 'reply'
   | 'error'
   | 'crash'
-  | 'restart';
+  | 'restart'
+  /** An append to the event store. */
+  | 'append'
+  /** A read from the event store. */
+  | 'read'
+  /** A call on the cache (GET, SET, DEL). */
+  | 'cache'
+  /** A process freezing for a while (a `pause` fault). */
+  | 'pause';
 
 /** One arrow of the sequence diagram (or one mark on a lifeline when `from === to`). */
 export interface TraceEntry {

@@ -64,6 +64,10 @@ export const FAULT_KINDS = [
   'publish-timeout-lost',
   'commit-unknown',
   'db-write-fails',
+  'db-unavailable',
+  'malformed-event',
+  'cache-unavailable',
+  'pause',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -74,11 +78,11 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, { label: string; summary: str
   },
   'broker-unavailable': {
     label: 'Broker unavailable',
-    summary: 'The broker refuses the publish: nothing is stored and the caller gets an error.',
+    summary: 'The broker (or event store) refuses the write: nothing is stored and the caller gets an error.',
   },
   'publish-timeout-stored': {
     label: 'Timeout after storing',
-    summary: 'The broker stores the message but the acknowledgement is lost: the caller sees a timeout.',
+    summary: 'The log stores the message but the acknowledgement is lost: the caller sees a timeout.',
   },
   'publish-timeout-lost': {
     label: 'Timeout before storing',
@@ -91,6 +95,22 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, { label: string; summary: str
   'db-write-fails': {
     label: 'Write violates a constraint',
     summary: 'The order breaks a CHECK constraint, so Postgres rejects the insert and rolls back.',
+  },
+  'db-unavailable': {
+    label: 'Database briefly unavailable',
+    summary: 'Postgres refuses the connection for a moment: nothing is written, and a later retry can succeed.',
+  },
+  'malformed-event': {
+    label: 'Malformed event',
+    summary: 'The event is stored with a body no consumer can parse: retrying it will never help.',
+  },
+  'cache-unavailable': {
+    label: 'Cache call fails',
+    summary: 'The cache refuses the call (pool exhausted, out of memory): nothing in the cache changes.',
+  },
+  pause: {
+    label: 'Long pause',
+    summary: 'The process freezes (a long GC pause, a slow network) just before this step, then carries on as if nothing happened.',
   },
 };
 

@@ -217,7 +217,10 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     ],
     tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
-  },
+  },  // @entry event-sourcing
+  // @entry persistent-subscription
+  // @entry cache-set
+  // @entry cache-delete
 ];
 
 export function findPattern(id: string): PatternInfo | undefined {

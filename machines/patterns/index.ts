@@ -10,6 +10,11 @@ import { retryInCatch } from './retry-in-catch';
 import { afterCommitListener } from './after-commit-listener';
 import { twoPhaseCommit } from './two-phase-commit';
 import { listenToYourself } from './listen-to-yourself';
+// @import event-sourcing
+// @import persistent-subscription
+// @import cache-set
+// @import cache-delete
+
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
@@ -21,6 +26,10 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'after-commit-listener': afterCommitListener,
   'two-phase-commit': twoPhaseCommit,
   'listen-to-yourself': listenToYourself,
+  // @register event-sourcing
+  // @register persistent-subscription
+  // @register cache-set
+  // @register cache-delete
 };
 
 export function getPattern(id: string): PatternDefinition | undefined {

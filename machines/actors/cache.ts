@@ -1,0 +1,118 @@
+/**
+ * A Redis-like cache in front of Postgres: string keys, string values, a time to live per key.
+ * It is passive, like the broker: participants call it during their operations, and every call
+ * shows in the trace. A `cache-unavailable` fault makes the call fail and change nothing.
+ *
+ * Besides what it holds, it keeps the lab's own record of every read it answered (not something
+ * a participant can see): the checker uses it to tell how many readers a stale value reached.
+ */
+import type { TraceSink } from '../kernel/traced-database';
+import type { TableSnapshot } from '../kernel/types';
+
+export const CACHE_PARTICIPANT = 'cache';
+/** Simulated milliseconds a value lives unless the writer says otherwise. */
+export const DEFAULT_TTL_MS = 30_000;
+
+export interface CacheEntry {
+  key: string;
+  value: string;
+  setAt: number;
+  expiresAt: number;
+  setBy: string;
+}
+
+/** One read the cache answered: a hit with the value it served, or a miss. */
+export interface CacheRead {
+  t: number;
+  key: string;
+  by: string;
+  value: string | null;
+}
+
+export type CacheCallResult = { ok: true } | { ok: false; error: string };
+export type CacheGetResult = { ok: true; value: string | null } | { ok: false; error: string };
+
+/** The calls a participant makes on the cache during one operation. */
+export interface CachePort {
+  get(key: string): CacheGetResult;
+  set(key: string, value: string, ttlMs?: number): CacheCallResult;
+  del(key: string): CacheCallResult;
+}
+
+const UNAVAILABLE = 'cache unavailable: connection pool exhausted';
+
+function shorten(value: string, max = 48): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}
+
+export class Cache {
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #reads: CacheRead[] = [];
+  /** Whether anyone has called the cache in this run (only cache patterns do). */
+  #used = false;
+
+  get used(): boolean {
+    return this.#used;
+  }
+
+  /** The entries still alive at `now`, by key. */
+  live(now: number): CacheEntry[] {
+    return [...this.#entries.values()].filter((e) => e.expiresAt > now).sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
+  }
+
+  reads(): readonly CacheRead[] {
+    return this.#reads;
+  }
+
+  /** What the cache holds right now, for the live views. */
+  inspection(now: number): TableSnapshot {
+    return {
+      name: 'cache',
+      note: 'Keys the cache holds now, with simulated expiry times.',
+      columns: ['key', 'value', 'set_by', 'set_at_ms', 'expires_at_ms'],
+      rows: this.live(now).map((e) => ({ key: e.key, value: e.value, set_by: e.setBy, set_at_ms: e.setAt, expires_at_ms: e.expiresAt })),
+    };
+  }
+
+  port(sink: TraceSink, now: number): CachePort {
+    const call = (label: string): string | null => {
+      this.#used = true;
+      const refused = sink.fault?.kind === 'cache-unavailable';
+      if (refused) sink.strike();
+      sink.emit({ from: sink.actor, to: CACHE_PARTICIPANT, kind: 'cache', label, ok: !refused, ...(refused ? { fault: sink.fault! } : {}) });
+      if (!refused) return null;
+      sink.emit({ from: CACHE_PARTICIPANT, to: sink.actor, kind: 'error', label: UNAVAILABLE, ok: false, fault: sink.fault! });
+      return UNAVAILABLE;
+    };
+    const answer = (label: string) => sink.emit({ from: CACHE_PARTICIPANT, to: sink.actor, kind: 'reply', label, ok: true });
+
+    return {
+      get: (key) => {
+        const error = call(`GET ${key}`);
+        if (error) return { ok: false, error };
+        const entry = this.#entries.get(key);
+        const value = entry && entry.expiresAt > now ? entry.value : null;
+        if (entry && value === null) this.#entries.delete(key);
+        this.#reads.push({ t: now, key, by: sink.actor, value });
+        answer(value === null ? `(nil)${entry ? ': expired' : ''}` : shorten(value));
+        return { ok: true, value };
+      },
+      set: (key, value, ttlMs = DEFAULT_TTL_MS) => {
+        const error = call(`SET ${key} ${shorten(value, 32)} EX ${ttlMs / 1000}`);
+        if (error) return { ok: false, error };
+        this.#entries.set(key, { key, value, setAt: now, expiresAt: now + ttlMs, setBy: sink.actor });
+        sink.markMutation();
+        answer('OK');
+        return { ok: true };
+      },
+      del: (key) => {
+        const error = call(`DEL ${key}`);
+        if (error) return { ok: false, error };
+        const existed = this.#entries.delete(key);
+        if (existed) sink.markMutation();
+        answer(`(integer) ${existed ? 1 : 0}`);
+        return { ok: true };
+      },
+    };
+  }
+}

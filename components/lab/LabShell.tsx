@@ -242,7 +242,8 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
                   empty=""
                 />
               ) : null}
-              <TopicPanel snapshot={snapshot} />
+              {/* Event-store and cache patterns have no broker: their logs show among the views above. */}
+              {result.participants.some((p) => p.kind === 'broker') ? <TopicPanel snapshot={snapshot} /> : null}
             </div>
           </div>
         </>

@@ -9,7 +9,7 @@ export type ArrowState = 'done' | 'current' | 'upcoming';
 
 const MAX_LABEL = 40;
 
-const MARK_GLYPH: Partial<Record<TraceEntry['kind'], string>> = { crash: '✖', restart: '↻', error: '✖' };
+const MARK_GLYPH: Partial<Record<TraceEntry['kind'], string>> = { crash: '✖', restart: '↻', error: '✖', pause: '⏸' };
 
 // The accessible name starts with exactly the text drawn on the arrow (speech users say what
 // they see), then adds what the drawing shows only by position, colour and line style.

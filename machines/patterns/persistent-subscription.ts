@@ -1,0 +1,193 @@
+/**
+ * persistent-subscription — "the outbox out of the box": the service's only write is appending
+ * OrderPlaced to the event store, so there is no second write to keep in step. A persistent
+ * subscription (a consumer group the store holds, `shipping`) pushes each event to a handler that
+ * creates the shipment in Postgres and acks.
+ *
+ * What the lab shows, beyond the seed's happy path:
+ * - delivery is at least once: a handler crash means a redelivery after the message timeout, and
+ *   a subscription restart redelivers everything after the last checkpoint, acked or not (the
+ *   seed says the checkpoint avoids reprocessing; it only bounds it). The unique key on
+ *   `shipments.order_id` (or the idempotency switch) is what keeps that from shipping twice;
+ * - skipping a malformed event (the seed's "graceful" skip) loses that order downstream for good;
+ *   parking keeps it where an operator can replay it, ahead of newer events, but a replay cannot
+ *   fix a body that was stored broken;
+ * - a handler that catches its own errors and acks anyway loses an event to a brief outage.
+ */
+import { assign, setup } from 'xstate';
+import type { Operation, PatternDefinition } from '../kernel/pattern';
+import { CLIENT_PARTICIPANT } from '../actors/client';
+import {
+  idleState,
+  orderServiceImplementations,
+  orderServiceRootTransitions,
+  SERVICE_PARTICIPANT,
+  serviceCrashedState,
+  type OrderServiceContext,
+  type OrderServiceEvent,
+} from '../actors/order-service';
+import { EVENT_STORE_PARTICIPANT, type AppendResult, type EventData } from '../actors/event-store';
+import { CONSUMER_TABLES } from '../actors/postgres';
+import { CRASHED_STATE, restartOperation } from '../actors/process';
+import { operatorProcess, subscriptionInspection, subscriptionServerProcess, type SubscriptionServerContext } from '../actors/subscription-server';
+import { subscriptionHandlerProcess, type HandlerPolicy, type OrderPlacedBody } from '../actors/subscription-client';
+import { findPattern } from './catalog';
+
+export const PERSISTENT_SUBSCRIPTION_VARIANTS = ['default', 'park-malformed', 'no-unique-constraint', 'ack-on-error'] as const;
+
+/** The seed's idempotency: one shipment per order, enforced by Postgres. */
+export const SHIPMENTS_UNIQUE_ORDER = 'ALTER TABLE consumer.shipments ADD CONSTRAINT shipments_order_id_key UNIQUE (order_id)';
+
+export function orderStream(orderId: number): string {
+  return `order-${orderId}`;
+}
+
+// ---- the order service: append OrderPlaced, nothing else ----------------------------------
+
+interface ServiceContext extends OrderServiceContext {
+  /** The event id of the append in hand, kept so a retry after a timeout sends the same event. */
+  pending: EventData | null;
+}
+
+type ServiceEvent = OrderServiceEvent | { type: 'APPENDED' } | { type: 'APPEND_FAILED' } | { type: 'TIMED_OUT'; event: EventData };
+
+const fresh = (): ServiceContext => ({ queue: [], current: null, pending: null });
+const shared = orderServiceImplementations<ServiceContext, ServiceEvent>(fresh);
+
+export const appendOnlyService = setup({
+  types: { context: {} as ServiceContext, events: {} as ServiceEvent },
+  guards: shared.guards,
+  actions: {
+    ...shared.actions,
+    finishRequest: assign({ current: null, pending: null }),
+    keepPending: assign({ pending: ({ event }) => (event.type === 'TIMED_OUT' ? event.event : null) }),
+  },
+}).createMachine({
+  id: SERVICE_PARTICIPANT,
+  context: fresh,
+  initial: 'idle',
+  states: {
+    idle: idleState('appending'),
+    appending: {
+      meta: { op: 'append' },
+      on: {
+        APPENDED: { target: 'idle', actions: 'finishRequest' },
+        APPEND_FAILED: { target: 'idle', actions: 'finishRequest' },
+        TIMED_OUT: { target: 'retrying', actions: 'keepPending' },
+      },
+    },
+    // A timeout does not say whether the event was stored: append the same event id again, and
+    // the store's idempotent append makes that safe.
+    retrying: {
+      meta: { op: 'retry-append' },
+      on: {
+        APPENDED: { target: 'idle', actions: 'finishRequest' },
+        APPEND_FAILED: { target: 'idle', actions: 'finishRequest' },
+        TIMED_OUT: { target: 'idle', actions: 'finishRequest' },
+      },
+    },
+    [CRASHED_STATE]: serviceCrashedState,
+  },
+  on: orderServiceRootTransitions,
+});
+
+function replyToClient(ctx: Parameters<Operation<ServiceContext>['run']>[0], orderId: number, ok: boolean, label: string): void {
+  ctx.emit({ from: SERVICE_PARTICIPANT, to: CLIENT_PARTICIPANT, kind: 'reply', label: ok ? `201 Created (order ${orderId})` : label, ok });
+}
+
+const append: Operation<ServiceContext> = {
+  faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost', 'malformed-event'],
+  crashable: true,
+  latencyMs: 5,
+  intent: (context) => `appending OrderPlaced for order ${context.current?.orderId ?? '?'}`,
+  async run(ctx) {
+    const request = ctx.context.current!;
+    const body: OrderPlacedBody = { orderId: request.orderId, customer: request.customer, amountCents: request.amountCents };
+    const event: EventData = { eventId: ctx.nextId('evt'), type: 'OrderPlaced', data: JSON.stringify(body), orderId: request.orderId };
+    const stream = orderStream(request.orderId);
+    const result = ctx.store.append(stream, [event], 'no-stream');
+    if (result.ok) {
+      replyToClient(ctx, request.orderId, true, '');
+      return {
+        event: { type: 'APPENDED' },
+        caption:
+          ctx.fault?.kind === 'malformed-event'
+            ? `The service appends order ${request.orderId}; the store keeps a body cut short.`
+            : `The service appends OrderPlaced for order ${request.orderId} to ${stream}.`,
+      };
+    }
+    return failed(ctx, request.orderId, result, event, true);
+  },
+};
+
+function failed(
+  ctx: Parameters<Operation<ServiceContext>['run']>[0],
+  orderId: number,
+  result: Exclude<AppendResult, { ok: true }>,
+  event: EventData,
+  mayRetry: boolean,
+) {
+  if (result.reason === 'timeout' && mayRetry) {
+    return {
+      event: { type: 'TIMED_OUT', event },
+      caption: `The append of order ${orderId} times out; the service will retry it.`,
+    };
+  }
+  replyToClient(ctx, orderId, false, result.reason === 'timeout' ? '504 Gateway Timeout' : '503 Service Unavailable');
+  return {
+    event: { type: result.reason === 'timeout' ? 'TIMED_OUT' : 'APPEND_FAILED' },
+    caption: result.stored
+      ? `The client hears order ${orderId} failed, yet the store holds its OrderPlaced.`
+      : `The append of order ${orderId} fails (${result.error}); the client gets an error.`,
+  };
+}
+
+const retryAppend: Operation<ServiceContext> = {
+  faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost'],
+  crashable: true,
+  latencyMs: 5,
+  intent: (context) => `appending order ${context.current?.orderId ?? '?'} again`,
+  async run(ctx) {
+    const request = ctx.context.current!;
+    const event = ctx.context.pending!;
+    const result = ctx.store.append(orderStream(request.orderId), [event], 'no-stream');
+    if (result.ok) {
+      replyToClient(ctx, request.orderId, true, '');
+      return {
+        event: { type: 'APPENDED' },
+        caption: result.deduplicated
+          ? `The retry finds order ${request.orderId}'s event stored already; nothing is written twice.`
+          : `The service appends OrderPlaced for order ${request.orderId} on its retry.`,
+      };
+    }
+    return failed(ctx, request.orderId, result, event, false);
+  },
+};
+
+// ---- the pattern ------------------------------------------------------------------------------
+
+function policyFor(variant: string): HandlerPolicy {
+  return { onMalformed: variant === 'park-malformed' ? 'park' : 'skip', ackOnError: variant === 'ack-on-error' };
+}
+
+const info = findPattern('persistent-subscription')!;
+
+export const persistentSubscription: PatternDefinition = {
+  info,
+  outcome: { truth: 'event-store', downstream: 'shipments' },
+  schema: (variant) => [...CONSUMER_TABLES, ...(variant === 'no-unique-constraint' ? [] : [SHIPMENTS_UNIQUE_ORDER])],
+  inspect: async ({ eventStore, contexts, now }) => [
+    eventStore.inspection({ includeSystem: true }),
+    subscriptionInspection(contexts[EVENT_STORE_PARTICIPANT] as SubscriptionServerContext | undefined, eventStore, now),
+  ],
+  processes: ({ variant }) => [
+    {
+      id: SERVICE_PARTICIPANT,
+      machine: appendOnlyService,
+      operations: { append, 'retry-append': retryAppend, restart: restartOperation('Order service') },
+    },
+    subscriptionServerProcess('Event store'),
+    subscriptionHandlerProcess('Shipping handler', policyFor(variant)),
+    operatorProcess(),
+  ],
+};

@@ -154,6 +154,19 @@ describe('persistent-subscription', () => {
     expect(result.steps.some((s) => /finds order 1's event stored already/.test(s.caption))).toBe(true);
   });
 
+  it('narrates every step in under 15 words', async () => {
+    const runs: RunResult[] = [];
+    for (const driver of [
+      subscription().orders(0, 40, 80).crash('event-store.checkpoint:1'),
+      subscription().variant('park-malformed').orders(0, 100, 150, 200).fault('malformed-event', 'service.append:1').crash('consumer.handle:2'),
+      subscription().fault('publish-timeout-stored', 'service.append:1').fault('db-unavailable', 'consumer.handle:1'),
+      subscription().variant('ack-on-error').fault('malformed-event', 'service.append:2').crash('consumer.ack:1'),
+    ]) {
+      runs.push(await driver.run());
+    }
+    for (const step of runs.flatMap((r) => r.steps)) expect(step.caption.split(/\s+/).length, step.caption).toBeLessThan(15);
+  });
+
   it('gives the same trace for the same seed', async () => {
     const once = await subscription().orders(0, 40, 80).crash('consumer.ack:2').seed(7).run();
     const again = await subscription().orders(0, 40, 80).crash('consumer.ack:2').seed(7).run();

@@ -164,13 +164,13 @@ async function shipmentAnomalies(input: CheckInput, orders: number[]): Promise<A
           ? { ref: `order-${orderId}`, detail: 'OrderPlaced is in the event store, the source of truth' }
           : { ref: `service.orders id=${orderId}`, detail: 'committed in the source of truth' },
         ...(inTopic.length > 0
-          ? inTopic.map((m) => ({ ref: ref(m), detail: `in the topic, ${delivered(m.deliveries)}, never applied` }))
+          ? inTopic.map((m) => ({ ref: ref(m), detail: `in the ${inStore ? 'event store' : 'topic'}, ${delivered(m.deliveries)}, never applied` }))
           : [{ ref: 'topics', detail: `no message for order ${orderId} in any topic or stream` }]),
         { ref: 'consumer.shipments', detail: `no shipment for order ${orderId}` },
       ],
       why:
         inTopic.length > 0
-          ? `Order ${orderId} is committed and its event reached the topic, but the consumer never applied it${causeOf(input.steps, orderId)}.`
+          ? `Order ${orderId} is committed and its event reached the ${inStore ? 'event store' : 'topic'}, but the consumer never applied it${causeOf(input.steps, orderId)}.`
           : `Order ${orderId} is committed, but no event for it ever reached the consumer${causeOf(input.steps, orderId)}.`,
     });
   }

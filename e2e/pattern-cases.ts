@@ -93,7 +93,27 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'negative amount',
   },
   // @cases event-sourcing
-  // @cases persistent-subscription
+  {
+    pattern: 'persistent-subscription',
+    query: 'variant=no-unique-constraint&faults=crash@event-store.checkpoint:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'order-1@0',
+  },
+  {
+    pattern: 'persistent-subscription',
+    query: 'faults=malformed-event@service.append:1',
+    expect: ['lost-event'],
+    absent: ['phantom-event', 'duplicate-effect'],
+    evidence: 'OrderPlaced is in the event store',
+  },
+  {
+    pattern: 'persistent-subscription',
+    query: 'variant=ack-on-error&faults=db-unavailable@consumer.handle:1',
+    expect: ['lost-event'],
+    absent: ['duplicate-delivery'],
+    evidence: 'acks anyway',
+  },
   // @cases cache-set
   // @cases cache-delete
 ];

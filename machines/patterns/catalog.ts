@@ -218,7 +218,69 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },  // @entry event-sourcing
-  // @entry persistent-subscription
+  {
+    id: 'listen-to-yourself',
+    title: 'Listen to yourself',
+    promise: 'Only publish; your own consumer writes your database. No dual write, but no read-your-writes either.',
+    worstAnomaly: 'phantom-event',
+    participants: [
+      client,
+      service,
+      postgres,
+      broker,
+      { id: 'projector', label: 'Order projector', kind: 'consumer', process: true, at: { col: 2, row: 1 } },
+      consumer,
+    ],
+    variants: [
+      {
+        id: 'default',
+        label: 'Publish, project, ship',
+        summary: 'The service publishes OrderPlaced; its projector writes service.orders, the shipping consumer ships, each in its own group.',
+      },
+    ],
+    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },  // @entry event-sourcing
+  {
+    id: 'persistent-subscription',
+    title: 'Event store with a persistent subscription',
+    promise: 'Append the event and nothing else; the store pushes it to a consumer group that writes Postgres.',
+    // Worst over all variants: skipping a malformed event, or acking after an error, loses it.
+    worstAnomaly: 'lost-event',
+    participants: [
+      { ...client, at: { col: 0, row: 0 } },
+      { ...service, at: { col: 0, row: 1 } },
+      { id: 'event-store', label: 'Event store', kind: 'event-store', process: true, at: { col: 1, row: 1 } },
+      { id: 'consumer', label: 'Shipping handler', kind: 'consumer', process: true, at: { col: 2, row: 1 } },
+      { ...postgres, at: { col: 2, row: 2 } },
+      { id: 'operator', label: 'Operator', kind: 'client', process: true, at: { col: 1, row: 2 } },
+    ],
+    variants: [
+      {
+        id: 'default',
+        label: 'Unique key, skip what cannot parse',
+        summary:
+          'The handler acks a shipment the unique key refuses and skips a malformed event, which loses it. The checkpoint trails the acks: a restarted subscription delivers again from it, not "without reprocessing" as the seed says.',
+      },
+      {
+        id: 'park-malformed',
+        label: 'Park what cannot parse',
+        summary: 'A malformed event is parked in a durable stream; an operator replays it ahead of newer events. The body is still broken, so it parks again.',
+      },
+      {
+        id: 'no-unique-constraint',
+        label: 'No unique key',
+        summary: 'Shipments has no unique key: an event redelivered after a subscription restart ships twice unless the idempotency switch is on.',
+      },
+      {
+        id: 'ack-on-error',
+        label: 'Ack in the catch block',
+        summary: 'The handler catches its own errors and acks anyway: a moment of database downtime loses the event without a trace.',
+      },
+    ],
+    tables: ['consumer.shipments', 'consumer.processed_events'],
+    hasConsumer: true,
+  },
   // @entry cache-set
   // @entry cache-delete
 ];

@@ -11,7 +11,7 @@ import { afterCommitListener } from './after-commit-listener';
 import { twoPhaseCommit } from './two-phase-commit';
 import { listenToYourself } from './listen-to-yourself';
 // @import event-sourcing
-// @import persistent-subscription
+import { persistentSubscription } from './persistent-subscription';
 // @import cache-set
 // @import cache-delete
 
@@ -27,7 +27,7 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'two-phase-commit': twoPhaseCommit,
   'listen-to-yourself': listenToYourself,
   // @register event-sourcing
-  // @register persistent-subscription
+  'persistent-subscription': persistentSubscription,
   // @register cache-set
   // @register cache-delete
 };

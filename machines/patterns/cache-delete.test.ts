@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { explorePattern } from '../kernel/explore';
+import { formatFault } from '../kernel/scenario';
+import type { RunResult, TableSnapshot } from '../kernel/types';
+import { lab } from '../testing/lab-driver';
+import { useLabPostgres } from '../testing/postgres';
+import { cacheDelete } from './cache-delete';
+
+const postgres = useLabPostgres();
+const deleteLab = () => lab(postgres.db, 'cache-delete');
+
+function lastView(result: RunResult, name: string): TableSnapshot {
+  const last = result.snapshots!.at(-1)!;
+  return [...last.tables, ...(last.inspections ?? [])].find((t) => t.name === name)!;
+}
+
+/** The version the cache holds for order 1 at the end, or null when the key is absent. */
+function cachedVersion(result: RunResult): number | null {
+  const entry = lastView(result, 'cache').rows.find((r) => r.key === 'order:1');
+  return entry ? (JSON.parse(String(entry.value)) as { version: number }).version : null;
+}
+
+function postgresVersion(result: RunResult): number {
+  return Number(lastView(result, 'service.orders').rows.find((r) => r.id === 1)!.version);
+}
+
+const answers = (result: RunResult) => lastView(result, 'reader GETs').rows.map((r) => r.answer);
+
+describe('cache-delete', () => {
+  it('without faults, each DEL turns the next read into a miss that reloads the new version', async () => {
+    const result = await deleteLab().run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
+    expect(answers(result)).toEqual(['miss', 'miss', 'miss', 'hit: version 3']);
+    const dels = result.trace.filter((e) => e.kind === 'cache' && e.label === 'DEL order:1');
+    expect(dels.map((e) => e.from)).toEqual(['service', 'service-2']);
+    // Each DEL removed a key the reader had filled: Redis answers 1.
+    expect(result.trace.filter((e) => e.from === 'cache' && e.label === '(integer) 1')).toHaveLength(2);
+  });
+
+  it('a DEL the cache refuses is not a miss: the old version stays until the TTL ends', async () => {
+    const result = await deleteLab().fault('cache-unavailable', 'service-2.cache-delete:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['stale-cache', 'order 1']]);
+    const stale = result.outcome.anomalies[0]!;
+    // The reader filled version 2 between the writes; the second writer's DEL of it never happened.
+    const fill = result.steps.find((s) => s.point === 'reader.fill:2')!;
+    expect(stale.evidence.slice(0, 2)).toEqual([
+      { ref: 'cache order:1', detail: `holds version 2, set by the reader at t=${fill.t} ms, alive until t=${fill.t + 30_000} ms` },
+      { ref: 'service.orders id=1', detail: 'version 3' },
+    ]);
+    expect(stale.why).toMatch(/cache refuses the second writer's DEL of order 1/);
+    expect(answers(result).slice(-2)).toEqual(['hit: version 2', 'hit: version 2']);
+  });
+
+  it('a crash between the commit and the DEL leaves the old version too', async () => {
+    const result = await deleteLab().crash('service-2.cache-delete:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([2, 3]);
+    expect(result.outcome.anomalies[0]!.why).toMatch(/second writer crashes before deleting order 1 from the cache/);
+  });
+
+  it('two writers whose DELs land in the other order do no harm: deletes commute', async () => {
+    const result = await deleteLab().fault('pause', 'service.cache-delete:1').run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    const actorsOf = (operation: string) => result.steps.filter((s) => s.operation === operation && !s.struck).map((s) => s.actor);
+    expect(actorsOf('update-order')).toEqual(['service', 'service-2']);
+    expect(actorsOf('cache-delete')).toEqual(['service-2', 'service']);
+    // While the first writer is frozen, the reader is served version 1 (a stale read the
+    // end-of-run check cannot see); after the second DEL, reads reload from Postgres.
+    expect(answers(result)).toEqual(['miss', 'hit: version 1', 'miss', 'miss']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
+  });
+
+  it('delete is not always safe: a reader that read the old row fills the cache after the DELs', async () => {
+    const result = await deleteLab().fault('pause', 'reader.fill:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    // The reader read version 1 at the start, froze, and both writers deleted an absent key meanwhile.
+    const dels = result.trace.filter((e) => e.from === 'cache' && e.label === '(integer) 0');
+    expect(dels).toHaveLength(2);
+    const fill = result.steps.find((s) => s.point === 'reader.fill:1' && !s.struck)!;
+    const lastDel = result.steps.filter((s) => s.operation === 'cache-delete').at(-1)!;
+    expect(fill.t).toBeGreaterThan(lastDel.t);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([1, 3]);
+    const stale = result.outcome.anomalies[0]!;
+    expect(stale.evidence).toContainEqual({ ref: 'reads of order:1', detail: 'this value was served 3 times' });
+    expect(stale.why).toMatch(/reader freezes for 2 s before caching version 1 of order 1/);
+  });
+
+  it('the same race with a read between the writes: the reader fills version 2 after the second DEL', async () => {
+    const result = await deleteLab().fault('pause', 'reader.fill:2').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([2, 3]);
+  });
+
+  it('under any single fault the only anomaly is a stale cache, and only these faults cause it', async () => {
+    const explored = await explorePattern(postgres.db, cacheDelete);
+    const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
+    expect([...seen]).toEqual(['stale-cache']);
+    expect(explored.runs.find((r) => r.faults.length === 0)!.anomalies).toEqual([]);
+    const stale = explored.runs.filter((r) => !r.idempotentConsumer && r.anomalies.length > 0).map((r) => r.faults.map(formatFault).join());
+    expect(stale.sort()).toEqual([
+      'cache-unavailable@service-2.cache-delete:1',
+      'commit-unknown@service-2.update-order:1',
+      'crash@service-2.cache-delete:1',
+      'pause@reader.fill:1',
+      'pause@reader.fill:2',
+    ]);
+    // Where DEL beats SET: a writer delayed before its cache call does no lasting harm.
+    for (const point of ['service.cache-delete:1', 'service-2.cache-delete:1']) {
+      expect(explored.runs.find((r) => r.faults.map(formatFault).join() === `pause@${point}`)!.anomalies).toEqual([]);
+    }
+    const key = (r: (typeof explored.runs)[number]) => r.faults.map(formatFault).join();
+    const on = new Map(explored.runs.filter((r) => r.idempotentConsumer).map((r) => [key(r), r.anomalies]));
+    for (const off of explored.runs.filter((r) => !r.idempotentConsumer)) expect(on.get(key(off)), key(off)).toEqual(off.anomalies);
+  });
+
+  it('replays byte for byte from the same seed', async () => {
+    const first = await deleteLab().seed(11).fault('pause', 'reader.fill:1').run();
+    const second = await deleteLab().seed(11).fault('pause', 'reader.fill:1').run();
+    expect(JSON.stringify(second.trace)).toBe(JSON.stringify(first.trace));
+    expect(JSON.stringify(second.steps)).toBe(JSON.stringify(first.steps));
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * cache-delete — cache-aside where each writer, after its commit, deletes the key instead of
+ * setting it, and the next reader's miss refills the cache from Postgres. Seed 003 calls this
+ * always safe and says a failed DELETE just means a cache miss. The lab shows where it is right
+ * and where it is not:
+ * - two DELs commute: whatever order two writers' deletes land in, the key ends absent, so a
+ *   writer that pauses before its DEL does no lasting harm (this is where DEL beats SET);
+ * - a DEL that fails or never runs leaves the old value, not a miss, until the TTL;
+ * - a reader that read the old row before a commit and fills the cache after that commit's DEL
+ *   puts the old value back, again until the TTL.
+ */
+import type { PatternDefinition } from '../kernel/pattern';
+import { SIMULATION_EPOCH_MS } from '../kernel/clock';
+import { cacheAsideInspections, insertStoryOrder, readerProcess, VERSIONED_ORDERS_TABLE, WRITE_SCRIPT, writerProcesses } from '../actors/cache-aside';
+import { findPattern } from './catalog';
+
+const info = findPattern('cache-delete')!;
+
+export const cacheDelete: PatternDefinition = {
+  info,
+  outcome: { downstream: 'cache' },
+  schema: () => [VERSIONED_ORDERS_TABLE],
+  prepareRun: (runner) => insertStoryOrder(runner, new Date(SIMULATION_EPOCH_MS).toISOString()),
+  clientScript: () => WRITE_SCRIPT,
+  processes: () => [...writerProcesses('delete'), readerProcess()],
+  inspect: async (sources) => cacheAsideInspections(sources),
+};

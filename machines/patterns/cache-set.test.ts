@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { explorePattern } from '../kernel/explore';
+import { formatFault } from '../kernel/scenario';
+import type { RunResult, TableSnapshot } from '../kernel/types';
+import { lab } from '../testing/lab-driver';
+import { useLabPostgres } from '../testing/postgres';
+import { cacheSet } from './cache-set';
+
+const postgres = useLabPostgres();
+const setLab = () => lab(postgres.db, 'cache-set');
+
+function lastView(result: RunResult, name: string): TableSnapshot {
+  const last = result.snapshots!.at(-1)!;
+  return [...last.tables, ...(last.inspections ?? [])].find((t) => t.name === name)!;
+}
+
+/** The version the cache holds for order 1 at the end, or null when the key is absent. */
+function cachedVersion(result: RunResult): number | null {
+  const entry = lastView(result, 'cache').rows.find((r) => r.key === 'order:1');
+  return entry ? (JSON.parse(String(entry.value)) as { version: number }).version : null;
+}
+
+function postgresVersion(result: RunResult): number {
+  return Number(lastView(result, 'service.orders').rows.find((r) => r.id === 1)!.version);
+}
+
+describe('cache-set', () => {
+  it('without faults, every write is followed by its SET and the cache ends on the last version', async () => {
+    const result = await setLab().run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    expect(postgresVersion(result)).toBe(3);
+    expect(cachedVersion(result)).toBe(3);
+    // The first read misses and fills; every later read is a hit on the version just written.
+    expect(lastView(result, 'reader GETs').rows.map((r) => r.answer)).toEqual(['miss', 'hit: version 2', 'hit: version 3', 'hit: version 3']);
+    expect(result.trace.filter((e) => e.kind === 'cache').map((e) => e.label.split(' ').slice(0, 2).join(' '))).toEqual([
+      'GET order:1',
+      'SET order:1',
+      'SET order:1',
+      'GET order:1',
+      'SET order:1',
+      'GET order:1',
+      'GET order:1',
+    ]);
+  });
+
+  it('a SET the cache refuses leaves the previous version until the TTL ends', async () => {
+    const result = await setLab().fault('cache-unavailable', 'service-2.cache-set:1').run();
+    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['stale-cache', 'order 1']]);
+    const stale = result.outcome.anomalies[0]!;
+    // The first writer's SET of version 2 is still there; Postgres has the second writer's version 3.
+    const set = result.trace.find((e) => e.kind === 'cache' && e.from === 'service' && e.label.startsWith('SET'))!;
+    expect(stale.evidence).toEqual([
+      { ref: 'cache order:1', detail: `holds version 2, set by the service at t=${set.t} ms, alive until t=${set.t + 30_000} ms` },
+      { ref: 'service.orders id=1', detail: 'version 3' },
+      // Counted over the whole run: once while it was still current (t=200), twice after the second commit.
+      { ref: 'reads of order:1', detail: 'this value was served 3 times' },
+    ]);
+    expect(stale.why).toMatch(/cache refuses the second writer's SET of order 1/);
+    expect(result.trace.some((e) => e.label === 'cache unavailable: connection pool exhausted')).toBe(true);
+  });
+
+  it('a refused SET is healed by the next write to the same order', async () => {
+    // The first writer's SET fails; the second writer's SET of version 3 replaces version 1.
+    expect(await setLab().fault('cache-unavailable', 'service.cache-set:1').anomalies()).toEqual([]);
+  });
+
+  it('a crash between the commit and the SET leaves the cached version behind', async () => {
+    const result = await setLab().crash('service-2.cache-set:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([2, 3]);
+    expect(result.outcome.anomalies[0]!.why).toMatch(/second writer crashes before caching version 3 of order 1/);
+  });
+
+  it('a commit the writer never hears about is never followed by a SET', async () => {
+    const result = await setLab().fault('commit-unknown', 'service-2.update-order:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([2, 3]);
+  });
+
+  it('two writers whose SETs land in the other order leave the older version in the cache', async () => {
+    const result = await setLab().fault('pause', 'service.cache-set:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    // Commits in order 2 then 3; SETs in order 3 then 2.
+    const actorsOf = (operation: string) => result.steps.filter((s) => s.operation === operation && !s.struck).map((s) => s.actor);
+    expect(actorsOf('update-order')).toEqual(['service', 'service-2']);
+    expect(actorsOf('cache-set')).toEqual(['service-2', 'service']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([2, 3]);
+    // The last reader is served the older version.
+    expect(lastView(result, 'reader GETs').rows.at(-1)!.answer).toBe('hit: version 2');
+    expect(result.outcome.anomalies[0]!.why).toMatch(/writer freezes for 2 s before caching version 2 of order 1/);
+  });
+
+  it('a reader that fills with an old row after the writes leaves it there too', async () => {
+    const result = await setLab().fault('pause', 'reader.fill:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([1, 3]);
+  });
+
+  it('under any single fault the only anomaly is a stale cache, and only these faults cause it', async () => {
+    const explored = await explorePattern(postgres.db, cacheSet);
+    const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
+    expect([...seen]).toEqual(['stale-cache']);
+    expect(explored.runs.find((r) => r.faults.length === 0)!.anomalies).toEqual([]);
+    const stale = explored.runs.filter((r) => !r.idempotentConsumer && r.anomalies.length > 0).map((r) => r.faults.map(formatFault).join());
+    expect(stale.sort()).toEqual([
+      'cache-unavailable@service-2.cache-set:1',
+      'commit-unknown@service-2.update-order:1',
+      'crash@service-2.cache-set:1',
+      'pause@reader.fill:1',
+      'pause@service.cache-set:1',
+    ]);
+    // There is no consumer: the idempotency switch changes nothing.
+    const key = (r: (typeof explored.runs)[number]) => r.faults.map(formatFault).join();
+    const on = new Map(explored.runs.filter((r) => r.idempotentConsumer).map((r) => [key(r), r.anomalies]));
+    for (const off of explored.runs.filter((r) => !r.idempotentConsumer)) expect(on.get(key(off)), key(off)).toEqual(off.anomalies);
+  });
+
+  it('replays byte for byte from the same seed', async () => {
+    const first = await setLab().seed(7).fault('pause', 'service.cache-set:1').run();
+    const second = await setLab().seed(7).fault('pause', 'service.cache-set:1').run();
+    expect(JSON.stringify(second.trace)).toBe(JSON.stringify(first.trace));
+    expect(JSON.stringify(second.steps)).toBe(JSON.stringify(first.steps));
+  });
+});

@@ -114,6 +114,12 @@ export const PATTERN_CASES: PatternCase[] = [
     absent: ['duplicate-delivery'],
     evidence: 'acks anyway',
   },
-  // @cases cache-set
+  {
+    pattern: 'cache-set',
+    query: 'faults=pause@service.cache-set:1',
+    expect: ['stale-cache'],
+    absent: ['lost-event'],
+    evidence: 'holds version 2',
+  },
   // @cases cache-delete
 ];

@@ -281,7 +281,30 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     tables: ['consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },
-  // @entry cache-set
+  {
+    id: 'cache-set',
+    title: 'Cache-aside: SET after the write',
+    promise: 'Commit the change to Postgres, then SET the new value in the cache.',
+    worstAnomaly: 'stale-cache',
+    participants: [
+      { ...client, at: { col: 0, row: 1 } },
+      { ...service, label: 'Writer', at: { col: 1, row: 0 } },
+      { id: 'cache', label: 'Cache', kind: 'cache', process: false, at: { col: 1, row: 1 } },
+      { id: 'service-2', label: 'Second writer', kind: 'service', process: true, at: { col: 1, row: 2 } },
+      { id: 'reader', label: 'Reader', kind: 'service', process: true, at: { col: 2, row: 0 } },
+      { ...postgres, at: { col: 2, row: 1 } },
+    ],
+    variants: [
+      {
+        id: 'default',
+        label: 'SET after commit',
+        summary:
+          'Each writer commits, then SETs the row it wrote. A SET that fails or never runs keeps the old value; two writers whose SETs land in the other order leave the older one. Readers get it until the TTL ends.',
+      },
+    ],
+    tables: ['service.orders'],
+    hasConsumer: false,
+  },
   // @entry cache-delete
 ];
 

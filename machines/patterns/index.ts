@@ -12,7 +12,7 @@ import { twoPhaseCommit } from './two-phase-commit';
 import { listenToYourself } from './listen-to-yourself';
 // @import event-sourcing
 import { persistentSubscription } from './persistent-subscription';
-// @import cache-set
+import { cacheSet } from './cache-set';
 // @import cache-delete
 
 
@@ -28,7 +28,7 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'listen-to-yourself': listenToYourself,
   // @register event-sourcing
   'persistent-subscription': persistentSubscription,
-  // @register cache-set
+  'cache-set': cacheSet,
   // @register cache-delete
 };
 

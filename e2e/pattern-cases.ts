@@ -121,5 +121,15 @@ export const PATTERN_CASES: PatternCase[] = [
     absent: ['lost-event'],
     evidence: 'holds version 2',
   },
-  // @cases cache-delete
+  {
+    pattern: 'cache-delete',
+    query: 'faults=pause@service.cache-delete:1',
+    expect: [],
+  },
+  {
+    pattern: 'cache-delete',
+    query: 'faults=pause@reader.fill:1',
+    expect: ['stale-cache'],
+    evidence: 'holds version 1',
+  },
 ];

@@ -305,7 +305,30 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     tables: ['service.orders'],
     hasConsumer: false,
   },
-  // @entry cache-delete
+  {
+    id: 'cache-delete',
+    title: 'Cache-aside: DELETE after the write',
+    promise: 'Commit the change to Postgres, then delete the cached key so the next read reloads it.',
+    worstAnomaly: 'stale-cache',
+    participants: [
+      { ...client, at: { col: 0, row: 1 } },
+      { ...service, label: 'Writer', at: { col: 1, row: 0 } },
+      { id: 'cache', label: 'Cache', kind: 'cache', process: false, at: { col: 1, row: 1 } },
+      { id: 'service-2', label: 'Second writer', kind: 'service', process: true, at: { col: 1, row: 2 } },
+      { id: 'reader', label: 'Reader', kind: 'service', process: true, at: { col: 2, row: 0 } },
+      { ...postgres, at: { col: 2, row: 1 } },
+    ],
+    variants: [
+      {
+        id: 'default',
+        label: 'DEL after commit',
+        summary:
+          'Delete is not always safe. Two late DELs commute, so reordered writers do no harm, unlike SET. But a DEL that fails or never runs keeps the old value until the TTL, not a miss; and a reader that read the old row before the commit and fills after the DEL puts it back.',
+      },
+    ],
+    tables: ['service.orders'],
+    hasConsumer: false,
+  },
 ];
 
 export function findPattern(id: string): PatternInfo | undefined {

@@ -13,7 +13,7 @@ import { listenToYourself } from './listen-to-yourself';
 // @import event-sourcing
 import { persistentSubscription } from './persistent-subscription';
 import { cacheSet } from './cache-set';
-// @import cache-delete
+import { cacheDelete } from './cache-delete';
 
 
 export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
@@ -29,7 +29,7 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   // @register event-sourcing
   'persistent-subscription': persistentSubscription,
   'cache-set': cacheSet,
-  // @register cache-delete
+  'cache-delete': cacheDelete,
 };
 
 export function getPattern(id: string): PatternDefinition | undefined {

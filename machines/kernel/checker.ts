@@ -8,6 +8,7 @@ import type { Broker } from '../actors/broker';
 import { messageRef } from '../actors/broker';
 import type { Cache } from '../actors/cache';
 import type { EventStore } from '../actors/event-store';
+import { SIMULATION_EPOCH_MS } from './clock';
 import type { OutcomeSources } from './pattern';
 import type { SqlRunner } from './traced-database';
 import type { Anomaly, Outcome, StepRecord, TopicMessage, TraceEntry } from './types';
@@ -259,8 +260,10 @@ function cachedVersion(value: string): number | null {
  */
 async function staleCache(input: CheckInput): Promise<Anomaly[]> {
   if (!input.cache) return [];
-  const rows = (await input.runner.query<{ id: number; version: number }>('SELECT id, version FROM service.orders')).rows;
+  const rows = (await input.runner.query<{ id: number; version: number; updated_at: Date | string }>('SELECT id, version, updated_at FROM service.orders')).rows;
   const versions = new Map(rows.map((r) => [Number(r.id), Number(r.version)]));
+  // When Postgres moved past the cached value, in simulated ms: reads of it from then on were stale.
+  const movedOnAt = new Map(rows.map((r) => [Number(r.id), new Date(r.updated_at).getTime() - SIMULATION_EPOCH_MS]));
   const anomalies: Anomaly[] = [];
   for (const entry of input.cache.live(input.now ?? 0)) {
     const match = /^order:(\d+)$/.exec(entry.key);
@@ -269,14 +272,15 @@ async function staleCache(input: CheckInput): Promise<Anomaly[]> {
     const cached = cachedVersion(entry.value);
     const actual = versions.get(orderId);
     if (actual !== undefined && cached === actual) continue;
-    const served = input.cache.reads().filter((r) => r.key === entry.key && r.value === entry.value).length;
+    const since = movedOnAt.get(orderId) ?? 0;
+    const served = input.cache.reads().filter((r) => r.key === entry.key && r.value === entry.value && r.t >= since).length;
     anomalies.push({
       id: 'stale-cache',
       subject: `order ${orderId}`,
       evidence: [
         { ref: `cache ${entry.key}`, detail: `holds version ${cached ?? '?'}, set by the ${entry.setBy} at t=${entry.setAt} ms, alive until t=${entry.expiresAt} ms` },
         { ref: `service.orders id=${orderId}`, detail: actual === undefined ? 'no such order' : `version ${actual}` },
-        ...(served > 0 ? [{ ref: `reads of ${entry.key}`, detail: `this value was served ${times(served)}` }] : []),
+        ...(served > 0 ? [{ ref: `reads of ${entry.key}`, detail: `served stale ${times(served)} after Postgres moved on at t=${since} ms` }] : []),
       ],
       why: `The cache serves version ${cached ?? '?'} of order ${orderId} while Postgres holds ${actual === undefined ? 'no such order' : `version ${actual}`}; every read gets the old value until the key expires at t=${entry.expiresAt} ms (simulated)${causeOf(input.steps, orderId)}.`,
     });

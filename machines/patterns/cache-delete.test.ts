@@ -82,7 +82,7 @@ describe('cache-delete', () => {
     expect(fill.t).toBeGreaterThan(lastDel.t);
     expect([cachedVersion(result), postgresVersion(result)]).toEqual([1, 3]);
     const stale = result.outcome.anomalies[0]!;
-    expect(stale.evidence).toContainEqual({ ref: 'reads of order:1', detail: 'this value was served 3 times' });
+    expect(stale.evidence).toContainEqual({ ref: 'reads of order:1', detail: 'served stale 3 times after Postgres moved on at t=302 ms' });
     expect(stale.why).toMatch(/reader freezes for 2 s before caching version 1 of order 1/);
   });
 

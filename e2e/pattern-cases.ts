@@ -92,7 +92,20 @@ export const PATTERN_CASES: PatternCase[] = [
     absent: ['lost-event'],
     evidence: 'negative amount',
   },
-  // @cases event-sourcing
+  {
+    pattern: 'event-sourcing',
+    query: 'faults=crash@consumer.save-checkpoint:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'order-1@0',
+  },
+  {
+    pattern: 'event-sourcing',
+    query: 'variant=checkpoint-after&faults=crash@projector.save-checkpoint:1',
+    expect: ['duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'service.order_view order_id=1',
+  },
   {
     pattern: 'persistent-subscription',
     query: 'variant=no-unique-constraint&faults=crash@event-store.checkpoint:1',

@@ -217,30 +217,45 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     ],
     tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
-  },  // @entry event-sourcing
+  },
   {
-    id: 'listen-to-yourself',
-    title: 'Listen to yourself',
-    promise: 'Only publish; your own consumer writes your database. No dual write, but no read-your-writes either.',
-    worstAnomaly: 'phantom-event',
+    id: 'event-sourcing',
+    title: 'Event sourcing',
+    promise: 'Append the event, the one and only write; the read model and shipping follow the log.',
+    // Worst over all variants: subscribers that store their checkpoint after the effect apply twice.
+    worstAnomaly: 'duplicate-effect',
     participants: [
-      client,
-      service,
-      postgres,
-      broker,
-      { id: 'projector', label: 'Order projector', kind: 'consumer', process: true, at: { col: 2, row: 1 } },
-      consumer,
+      { ...client, at: { col: 0, row: 0 } },
+      { ...service, at: { col: 1, row: 0 } },
+      { id: 'service-2', label: 'Order service 2', kind: 'service', process: true, at: { col: 2, row: 0 } },
+      { id: 'event-store', label: 'Event store', kind: 'event-store', process: false, at: { col: 1, row: 1 } },
+      { id: 'projector', label: 'Projector', kind: 'consumer', process: true, at: { col: 2, row: 1 } },
+      { id: 'consumer', label: 'Shipping subscriber', kind: 'consumer', process: true, at: { col: 1, row: 2 } },
+      { ...postgres, at: { col: 2, row: 2 } },
+      // Runs in the rebuild variant only.
+      { id: 'operator', label: 'Operator', kind: 'client', process: true, at: { col: 0, row: 1 } },
     ],
     variants: [
       {
         id: 'default',
-        label: 'Publish, project, ship',
-        summary: 'The service publishes OrderPlaced; its projector writes service.orders, the shipping consumer ships, each in its own group.',
+        label: 'Checkpoint with the effect',
+        summary:
+          'Services fold the stream, decide and append with the revision they read; a conflict means read again. The projector commits the read model and its checkpoint together; shipping stores its checkpoint after the effect.',
+      },
+      {
+        id: 'checkpoint-after',
+        label: 'Projector checkpoint after the effect',
+        summary: 'The projector stores its checkpoint in a second transaction. A crash between the two applies an event again: the read model runs ahead of the log.',
+      },
+      {
+        id: 'rebuild',
+        label: 'Rebuild the projection',
+        summary: 'After the commands an operator starts a new projection version: the read model is emptied and the projector replays the whole log from position 0.',
       },
     ],
-    tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
+    tables: ['service.order_view', 'service.projection_checkpoint', 'consumer.shipments', 'consumer.processed_events', 'consumer.subscriber_checkpoint'],
     hasConsumer: true,
-  },  // @entry event-sourcing
+  },
   {
     id: 'persistent-subscription',
     title: 'Event store with a persistent subscription',

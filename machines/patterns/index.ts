@@ -10,7 +10,7 @@ import { retryInCatch } from './retry-in-catch';
 import { afterCommitListener } from './after-commit-listener';
 import { twoPhaseCommit } from './two-phase-commit';
 import { listenToYourself } from './listen-to-yourself';
-// @import event-sourcing
+import { eventSourcing } from './event-sourcing';
 import { persistentSubscription } from './persistent-subscription';
 import { cacheSet } from './cache-set';
 import { cacheDelete } from './cache-delete';
@@ -26,7 +26,7 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'after-commit-listener': afterCommitListener,
   'two-phase-commit': twoPhaseCommit,
   'listen-to-yourself': listenToYourself,
-  // @register event-sourcing
+  'event-sourcing': eventSourcing,
   'persistent-subscription': persistentSubscription,
   'cache-set': cacheSet,
   'cache-delete': cacheDelete,

@@ -21,6 +21,8 @@ export interface ControlsProps {
   onAddOrder: () => void;
   canAddOrder: boolean;
   orderCount: number;
+  /** False where the pattern scripts its own requests: the button would do nothing there. */
+  ordersAdjustable: boolean;
   seed: number;
   onSeed: (seed: number) => void;
   hasConsumer: boolean;
@@ -63,17 +65,19 @@ export function Controls(props: ControlsProps) {
         onReset={props.onReset}
       />
       <div className="flex flex-wrap items-start gap-x-4 gap-y-2 border-t border-line pt-3">
-        <button
-          type="button"
-          data-testid="add-order"
-          className={BUTTON}
-          onClick={props.onAddOrder}
-          disabled={!props.canAddOrder}
-          title={props.canAddOrder ? 'A new order arrives at the current simulated time' : 'At most 6 orders per run'}
-        >
-          <span aria-hidden="true" className="text-lg leading-none">+</span> Add an order
-          <span className="text-sm text-muted">({props.orderCount})</span>
-        </button>
+        {props.ordersAdjustable && (
+          <button
+            type="button"
+            data-testid="add-order"
+            className={BUTTON}
+            onClick={props.onAddOrder}
+            disabled={!props.canAddOrder}
+            title={props.canAddOrder ? 'A new order arrives at the current simulated time' : 'At most 6 orders per run'}
+          >
+            <span aria-hidden="true" className="text-lg leading-none">+</span> Add an order
+            <span className="text-sm text-muted">({props.orderCount})</span>
+          </button>
+        )}
         <SeedInput seed={props.seed} onSeed={props.onSeed} />
         {props.hasConsumer && (
           <label className="flex min-h-10 cursor-pointer items-center gap-2 text-sm">

@@ -189,6 +189,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
             onAddOrder={() => update({ orders: [...scenario.orders, snapshot?.t ?? 0].sort((a, b) => a - b) })}
             canAddOrder={scenario.orders.length < MAX_ORDERS}
             orderCount={scenario.orders.length}
+            ordersAdjustable={!pattern.scriptedRequests}
             seed={scenario.seed}
             onSeed={(seed) => update({ seed })}
             hasConsumer={pattern.hasConsumer}

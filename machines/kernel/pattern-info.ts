@@ -24,4 +24,6 @@ export interface PatternInfo {
   tables: string[];
   /** Whether a consumer exists, so the idempotency switch means something. */
   hasConsumer: boolean;
+  /** The story's requests are scripted (the cache patterns): adding orders would change nothing. */
+  scriptedRequests?: boolean;
 }

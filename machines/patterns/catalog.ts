@@ -319,6 +319,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     ],
     tables: ['service.orders'],
     hasConsumer: false,
+    scriptedRequests: true,
   },
   {
     id: 'cache-delete',
@@ -343,6 +344,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     ],
     tables: ['service.orders'],
     hasConsumer: false,
+    scriptedRequests: true,
   },
 ];
 

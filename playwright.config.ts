@@ -25,7 +25,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
-    command: `npx serve out -l tcp://127.0.0.1:${port} --no-clipboard`,
+    // The same server as `npm start` (scripts/serve.ts), so the specs load the site as users do.
+    command: `node --import tsx scripts/serve.ts --host 127.0.0.1 --port ${port}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,

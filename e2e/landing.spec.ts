@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
 test('the landing page lists the runnable patterns and links to them', async ({ page }) => {
@@ -9,3 +10,32 @@ test('the landing page lists the runnable patterns and links to them', async ({ 
   await expect(page).toHaveURL(/\/patterns\/outbox-polling\/?/);
   await expect(page.getByTestId('sequence-diagram')).toBeVisible({ timeout: 90_000 });
 });
+
+test("each card shows its default form's worst case, and its variants with their own", async ({ page }) => {
+  await page.goto('/');
+  const card = page.getByTestId('pattern-card-outbox-polling');
+  // The default relay can apply an event twice but never loses one; only its id-cursor variant does.
+  await expect(card.getByTestId('default-worst')).toContainText('Duplicate effect');
+  await expect(card.getByTestId('default-worst')).not.toContainText('Lost event');
+  await expect(card.getByTestId('variant-worst-id-cursor')).toContainText('Lost event');
+  await expect(card.getByTestId('variant-worst-competing-relays')).toContainText('Duplicate effect');
+  // A pattern with only its default form lists no variants.
+  await expect(page.getByTestId('pattern-card-naive-db-first').getByRole('listitem')).toHaveCount(0);
+
+  await card.getByTestId('variant-worst-id-cursor').click();
+  await expect(page).toHaveURL(/\/patterns\/outbox-polling\/\?variant=id-cursor/);
+  await expect(page.getByTestId('variant-select')).toHaveValue('id-cursor', { timeout: 90_000 });
+});
+
+// The cards hold a stretched title link and separate variant links; in both themes none of it may
+// trip a serious accessibility rule (contrast of the badges, nested interactive content).
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the landing page has no serious accessibility violations (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/');
+    await expect(page.getByTestId('pattern-card-outbox-polling')).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.length} node(s) — ${v.help}`)).toEqual([]);
+  });
+}

@@ -1,8 +1,9 @@
 /**
  * The lab's command line: the same simulation as the lab page, in Node on real PGlite.
  * Exit codes are part of the interface (scripts rely on them): 0 ok, 1 unexpected failure,
- * 2 bad arguments.
+ * 2 bad arguments, 3 (`run`) the run did not settle.
  */
+import { echo, escapeControls } from '../machines/kernel/echo';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli/errors';
 import { exploreCommand } from './cli/explore';
 import { note, print } from './cli/io';
@@ -10,11 +11,12 @@ import { patternsCommand } from './cli/patterns';
 import { runCommand } from './cli/run';
 import { USAGE } from './cli/usage';
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  patterns: patternsCommand,
-  run: runCommand,
-  explore: exploreCommand,
-};
+// A Map, so a command such as "constructor" or "__proto__" is unknown rather than Object's own.
+const COMMANDS: ReadonlyMap<string, (args: string[]) => Promise<number>> = new Map([
+  ['patterns', patternsCommand],
+  ['run', runCommand],
+  ['explore', exploreCommand],
+]);
 
 const HELP_HINT = 'see "lab --help"';
 
@@ -26,15 +28,15 @@ export async function main(argv: string[]): Promise<number> {
       print(USAGE);
       return 0;
     }
-    const handler = COMMANDS[command];
-    if (!handler) throw new UsageError(`unknown command "${command}" (known: ${Object.keys(COMMANDS).join(', ')}, help)`);
+    const handler = COMMANDS.get(command);
+    if (!handler) throw new UsageError(`unknown command ${echo(command)} (known: ${[...COMMANDS.keys()].join(', ')}, help)`);
     return await handler(args);
   } catch (error) {
     if (error instanceof UsageError) {
       note(`lab: ${error.message}; ${HELP_HINT}`);
       return EXIT_USAGE;
     }
-    note(`lab: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    note(`lab: unexpected failure: ${escapeControls(error instanceof Error ? error.message : String(error), 500)}`);
     if (process.env.DEBUG === '1' && error instanceof Error && error.stack) note(error.stack);
     return EXIT_FAILURE;
   }

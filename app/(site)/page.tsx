@@ -12,7 +12,10 @@ export default function HomePage() {
         lab shows what really ended up in the tables and the topics.
       </p>
       <h2 className="mt-10 text-xl font-semibold">Patterns</h2>
-      <p className="mt-1 text-muted">Each badge is the worst thing a single fault can do to that pattern.</p>
+      <p className="mt-1 text-muted">
+        Each card&apos;s worst case is the worst thing a single fault can do to the pattern in its default form; where a
+        pattern has variants, each is listed with its own.
+      </p>
       <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {PATTERN_CATALOG.map((pattern) => (
           <li key={pattern.id}>

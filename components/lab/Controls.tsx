@@ -33,6 +33,8 @@ export interface ControlsProps {
   onVariant: (variant: string) => void;
   faults: ArmedFault[];
   steps: StepRecord[];
+  /** True while `steps` are from the previous scenario (a new run is on its way). */
+  stepsStale: boolean;
   onRemoveFault: (fault: ArmedFault) => void;
   helpOpen: boolean;
   onHelp: (open: boolean) => void;
@@ -119,7 +121,7 @@ export function Controls(props: ControlsProps) {
           <ShortcutHelp open={props.helpOpen} onToggle={props.onHelp} />
         </div>
       </div>
-      <ArmedFaults faults={props.faults} steps={props.steps} onRemove={props.onRemoveFault} onGoToStep={props.onStep} />
+      <ArmedFaults faults={props.faults} steps={props.steps} stale={props.stepsStale} onRemove={props.onRemoveFault} onGoToStep={props.onStep} />
     </div>
   );
 }

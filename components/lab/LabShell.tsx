@@ -200,6 +200,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
             onVariant={(v) => update({ variant: v })}
             faults={scenario.faults}
             steps={result.steps}
+            stepsStale={!fresh}
             onRemoveFault={disarm}
             helpOpen={helpOpen}
             onHelp={setHelpOpen}

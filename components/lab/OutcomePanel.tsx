@@ -20,10 +20,13 @@ export function OutcomePanel({ outcome, atEnd, remaining }: { outcome: Outcome; 
   return (
     <Panel title="Outcome" testId="outcome-panel">
       {!outcome.settled && (
-        <p className="mb-2 rounded-md border-2 border-dashed border-warn p-2 text-warn">
-          <span aria-hidden="true">⏱ </span>
-          <strong>Not settled:</strong> the run hit its step limit before everything finished.
-        </p>
+        <div data-testid="outcome-unsettled" className="mb-2 rounded-md border-2 border-dashed border-warn p-2">
+          <p className="text-warn">
+            <span aria-hidden="true">⏱ </span>
+            <strong>{outcome.unsettled?.livelock ? 'Did not settle: a livelock.' : 'Did not settle.'}</strong> No clean verdict for this run.
+          </p>
+          {outcome.unsettled && <p className="mt-1 text-fg">{outcome.unsettled.why}</p>}
+        </div>
       )}
       {outcome.consistent ? (
         <div data-testid="outcome-consistent" className={`flex items-center gap-3 rounded-md border-2 p-3 ${TONE_CLASSES.ok}`}>
@@ -37,7 +40,13 @@ export function OutcomePanel({ outcome, atEnd, remaining }: { outcome: Outcome; 
         </div>
       ) : (
         <>
-          <p className="mb-3 font-semibold">{outcome.summary}</p>
+          {outcome.settled ? (
+            <p className="mb-3 font-semibold">{outcome.summary}</p>
+          ) : outcome.anomalies.length > 0 ? (
+            <p className="mb-3 font-semibold">Found so far:</p>
+          ) : (
+            <p className="mb-3 text-muted">No anomaly so far, but without settling that is no verdict.</p>
+          )}
           <ul className="space-y-3">
             {outcome.anomalies.map((anomaly, i) => {
               const style = ANOMALY_STYLE[anomaly.id];

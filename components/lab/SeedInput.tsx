@@ -1,15 +1,12 @@
 'use client';
 
 import { useEffect, useId, useState } from 'react';
+import { MAX_SEED, parseDecimal } from '../../machines/kernel/scenario';
 import { BUTTON, FIELD } from './buttonStyles';
 
-const MAX_SEED = 2 ** 31 - 1;
-
-function parseSeed(text: string): number | null {
-  if (!/^\d{1,10}$/.test(text.trim())) return null;
-  const value = Number(text.trim());
-  return value <= MAX_SEED ? value : null;
-}
+// The same rule as a link's ?seed= and the command line's --seed: decimal digits only, so "0x10"
+// or "1e3" is refused rather than read as 16 or 1000. Spaces around a typed value are forgiven.
+const parseSeed = (text: string): number | null => parseDecimal(text.trim(), MAX_SEED);
 
 /** The seed drives every random choice of the run; a new one gives another, equally reproducible run. */
 export function SeedInput({ seed, onSeed }: { seed: number; onSeed: (seed: number) => void }) {
@@ -25,7 +22,7 @@ export function SeedInput({ seed, onSeed }: { seed: number; onSeed: (seed: numbe
   function commit() {
     const value = parseSeed(text);
     if (value === null) {
-      setError(`A whole number from 0 to ${MAX_SEED}`);
+      setError(`A whole number from 0 to ${MAX_SEED}, in decimal digits`);
       return;
     }
     setError(null);

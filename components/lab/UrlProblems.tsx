@@ -9,8 +9,10 @@ export function UrlProblems({ problems, onDismiss }: { problems: string[]; onDis
       <div className="min-w-0 flex-1 basis-64">
         <p className="font-semibold">This link had parts the lab could not use; showing the default for them instead:</p>
         <ul className="mt-1 list-disc pl-5">
-          {problems.map((problem) => (
-            <li key={problem} className="break-words">
+          {/* Each value in a problem is quoted, escaped and cut by echo() where the link is parsed. */}
+          {problems.map((problem, index) => (
+            // A link can repeat the same bad part, so the text alone is not a unique key.
+            <li key={`${index}:${problem}`} className="break-words">
               {problem}
             </li>
           ))}

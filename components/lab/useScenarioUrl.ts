@@ -2,7 +2,8 @@
 
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { parseScenarioQuery, scenarioToQuery } from '../../machines/kernel/scenario';
+import { parseScenarioSearch, scenarioToQuery } from '../../machines/kernel/scenario';
+import { faultTargetsOf } from '../../machines/patterns/fault-targets';
 import type { Scenario } from '../../machines/kernel/types';
 import type { PatternId } from '../../machines/kernel/vocabulary';
 
@@ -15,17 +16,6 @@ function encodeValue(value: string): string {
 function toSearch(scenario: Scenario, step: number): string {
   const query = scenarioToQuery(scenario, step);
   return '?' + Object.entries(query).map(([k, v]) => `${k}=${encodeValue(v)}`).join('&');
-}
-
-function readQuery(params: URLSearchParams | ReturnType<typeof useSearchParams>) {
-  return {
-    seed: params.get('seed'),
-    variant: params.get('variant'),
-    faults: params.get('faults'),
-    idem: params.get('idem'),
-    orders: params.get('orders'),
-    step: params.get('step'),
-  };
 }
 
 /**
@@ -50,9 +40,11 @@ export function useScenarioUrl(pattern: PatternId, variants: readonly string[]) 
     return () => window.removeEventListener('popstate', onPopState);
   }, []);
 
+  // Unknown parameters, actors and operations are reported along with malformed values.
+  const faultTargets = useMemo(() => faultTargetsOf(pattern), [pattern]);
   const parse = useCallback(
-    (text: string) => parseScenarioQuery(pattern, readQuery(new URLSearchParams(text)), variants),
-    [pattern, variants],
+    (text: string) => parseScenarioSearch(pattern, new URLSearchParams(text), variants, faultTargets),
+    [pattern, variants, faultTargets],
   );
   const parsed = useMemo(() => parse(search), [parse, search]);
 

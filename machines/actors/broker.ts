@@ -6,12 +6,16 @@
 import { assign, setup, transition, initialTransition, type SnapshotFrom } from 'xstate';
 import { hashString } from '../kernel/rng';
 import type { TopicMessage, TopicSnapshot } from '../kernel/types';
-import type { TraceSink } from '../kernel/traced-database';
+import { armedOneOf, type TraceSink } from '../kernel/traced-database';
+import type { FaultKind } from '../kernel/vocabulary';
 
 export const BROKER_PARTICIPANT = 'broker';
 export const DEFAULT_PARTITIONS = 2;
 /** The downstream consumer group whose deliveries the checker judges (the shipping consumer's). */
 export const DOWNSTREAM_GROUP = 'shipping';
+
+/** The faults a publish (or an XA prepare or commit) can meet at the broker. */
+const PUBLISH_FAULTS: readonly FaultKind[] = ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost'];
 
 export interface OutgoingMessage {
   topic: string;
@@ -220,13 +224,14 @@ export class Broker {
     const emit = sink.emit;
     return {
       publish: (message) => {
-        const fault = sink.fault?.kind;
+        const armed = armedOneOf(sink, PUBLISH_FAULTS);
+        const fault = armed?.kind;
         const label = `publish ${message.eventType} (order ${message.orderId}) → ${message.topic}`;
         if (fault === 'broker-unavailable' || fault === 'publish-timeout-lost') {
           sink.strike();
-          emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: false, fault: sink.fault! });
+          emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: false, fault: armed! });
           const error = fault === 'broker-unavailable' ? 'broker unavailable' : 'request timed out';
-          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: sink.fault! });
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: armed! });
           return { ok: false, stored: null, error };
         }
         this.#send({ type: 'APPEND', message, at: now });
@@ -237,7 +242,7 @@ export class Broker {
         emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: true });
         if (fault === 'publish-timeout-stored') {
           sink.strike();
-          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: `ack lost: timed out (stored at ${messageRef(stored)})`, ok: false, fault: sink.fault! });
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: `ack lost: timed out (stored at ${messageRef(stored)})`, ok: false, fault: armed! });
           return { ok: false, stored, error: 'request timed out' };
         }
         emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: `ack ${messageRef(stored)}`, ok: true });
@@ -272,8 +277,9 @@ export class Broker {
 
       prepare: (gid, message, capability) => {
         const label = `XA PREPARE '${gid}': ${message.eventType} (order ${message.orderId})`;
-        const fault = sink.fault?.kind;
-        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: capability === 'xa' && fault === undefined, ...(fault ? { fault: sink.fault! } : {}) });
+        const armed = armedOneOf(sink, PUBLISH_FAULTS);
+        const fault = armed?.kind;
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: capability === 'xa' && fault === undefined, ...(fault ? { fault: armed! } : {}) });
         if (capability === 'log-only') {
           const error = 'protocol not supported: the log has no prepare, only append';
           emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false });
@@ -284,7 +290,7 @@ export class Broker {
           const error = fault === 'broker-unavailable' ? 'broker unavailable' : 'request timed out';
           // A prepare whose answer is lost counts as a "no" vote; the stored copy is rolled back below.
           if (fault === 'publish-timeout-stored') this.#send({ type: 'XA_PREPARE', gid, message });
-          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: sink.fault! });
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: armed! });
           return { ok: false, error };
         }
         this.#send({ type: 'XA_PREPARE', gid, message });
@@ -295,12 +301,13 @@ export class Broker {
 
       commitPrepared: (gid) => {
         const messages = this.context.prepared?.[gid] ?? [];
-        const fault = sink.fault?.kind;
-        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label: `XA COMMIT '${gid}'`, ok: fault === undefined, ...(fault ? { fault: sink.fault! } : {}) });
+        const armed = armedOneOf(sink, PUBLISH_FAULTS);
+        const fault = armed?.kind;
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label: `XA COMMIT '${gid}'`, ok: fault === undefined, ...(fault ? { fault: armed! } : {}) });
         if (fault === 'broker-unavailable' || fault === 'publish-timeout-lost') {
           sink.strike();
           const error = fault === 'broker-unavailable' ? 'broker unavailable' : 'request timed out';
-          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: sink.fault! });
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: armed! });
           return messages.map(() => ({ ok: false, stored: null, error }) as const);
         }
         const outcomes: PublishOutcome[] = [];
@@ -315,7 +322,7 @@ export class Broker {
         const refs = outcomes.map((o) => (o.stored ? messageRef(o.stored) : '?')).join(', ');
         if (fault === 'publish-timeout-stored') {
           sink.strike();
-          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: `ack lost: timed out (committed ${refs || 'nothing'})`, ok: false, fault: sink.fault! });
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: `ack lost: timed out (committed ${refs || 'nothing'})`, ok: false, fault: armed! });
           return outcomes.map((o) => ({ ok: false, stored: o.stored, error: 'request timed out' }) as const);
         }
         emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: messages.length > 0 ? `committed '${gid}' → ${refs}` : `nothing prepared under '${gid}'`, ok: true });

@@ -26,6 +26,7 @@ import {
   type OrderServiceContext,
   type OrderServiceEvent,
 } from './order-service';
+import { currentOrder } from './orders-concerned';
 import { CRASHED_STATE, lowerFirst, restartOperation } from './process';
 
 export const SECOND_WRITER_PARTICIPANT = 'service-2';
@@ -174,6 +175,7 @@ function updateOrder(who: string): Operation<WriterContext> {
     crashable: true,
     latencyMs: 4,
     intent: (context) => `updating order ${context.current?.orderId ?? '?'}`,
+    about: currentOrder,
     async run(ctx) {
       const request = ctx.context.current!;
       // Kept outside the outcome: under commit-unknown the row is committed but the writer never hears so.
@@ -208,12 +210,18 @@ function updateOrder(who: string): Operation<WriterContext> {
   };
 }
 
+/** The order whose committed row the writer is about to put in (or take out of) the cache. */
+function writtenOrder(context: WriterContext): number[] {
+  return context.written ? [context.written.id] : [];
+}
+
 function setCachedOrder(who: string): Operation<WriterContext> {
   return {
     faults: ['cache-unavailable', 'pause'],
     crashable: true,
     latencyMs: 2,
     intent: (context) => `caching version ${context.written?.version ?? '?'} of order ${context.written?.id ?? '?'}`,
+    about: writtenOrder,
     async run(ctx) {
       const order = ctx.context.written!;
       const result = ctx.cache.set(cacheKey(order.id), cacheValue(order), DEFAULT_TTL_MS);
@@ -231,6 +239,7 @@ function deleteCachedOrder(who: string): Operation<WriterContext> {
     crashable: true,
     latencyMs: 2,
     intent: (context) => `deleting order ${context.written?.id ?? '?'} from the cache`,
+    about: writtenOrder,
     async run(ctx) {
       const order = ctx.context.written!;
       const result = ctx.cache.del(cacheKey(order.id));
@@ -347,6 +356,7 @@ const lookup: Operation<ReaderContext> = {
   crashable: true,
   latencyMs: 1,
   intent: (context) => `looking up order ${context.orderId} in the cache`,
+  about: (context) => [context.orderId],
   async run(ctx) {
     const { orderId } = ctx.context;
     const result = ctx.cache.get(cacheKey(orderId));
@@ -362,6 +372,7 @@ const load: Operation<ReaderContext> = {
   crashable: true,
   latencyMs: 3,
   intent: (context) => `reading order ${context.orderId} from Postgres`,
+  about: (context) => [context.orderId],
   async run(ctx) {
     const { orderId, cacheDown } = ctx.context;
     const result = await ctx.db.statement(`read order ${orderId}`, 'SELECT id, amount_cents, version FROM service.orders WHERE id = $1', [orderId]);
@@ -383,6 +394,7 @@ const fill: Operation<ReaderContext> = {
   crashable: true,
   latencyMs: 1,
   intent: (context) => `caching version ${context.loaded?.version ?? '?'} of order ${context.orderId}`,
+  about: (context) => [context.orderId],
   async run(ctx) {
     const order = ctx.context.loaded!;
     const result = ctx.cache.set(cacheKey(order.id), cacheValue(order), DEFAULT_TTL_MS);

@@ -23,6 +23,8 @@ export interface CacheEntry {
 
 /** One read the cache answered: a hit with the value it served, or a miss. */
 export interface CacheRead {
+  /** The step whose operation made the call. */
+  step: number;
   t: number;
   key: string;
   by: string;
@@ -74,14 +76,14 @@ export class Cache {
     };
   }
 
-  port(sink: TraceSink, now: number): CachePort {
+  port(sink: TraceSink, now: number, step: number): CachePort {
     const call = (label: string): string | null => {
       this.#used = true;
-      const refused = sink.fault?.kind === 'cache-unavailable';
+      const refused = sink.armed('cache-unavailable');
       if (refused) sink.strike();
-      sink.emit({ from: sink.actor, to: CACHE_PARTICIPANT, kind: 'cache', label, ok: !refused, ...(refused ? { fault: sink.fault! } : {}) });
+      sink.emit({ from: sink.actor, to: CACHE_PARTICIPANT, kind: 'cache', label, ok: !refused, ...(refused ? { fault: refused } : {}) });
       if (!refused) return null;
-      sink.emit({ from: CACHE_PARTICIPANT, to: sink.actor, kind: 'error', label: UNAVAILABLE, ok: false, fault: sink.fault! });
+      sink.emit({ from: CACHE_PARTICIPANT, to: sink.actor, kind: 'error', label: UNAVAILABLE, ok: false, fault: refused });
       return UNAVAILABLE;
     };
     const answer = (label: string) => sink.emit({ from: CACHE_PARTICIPANT, to: sink.actor, kind: 'reply', label, ok: true });
@@ -93,7 +95,7 @@ export class Cache {
         const entry = this.#entries.get(key);
         const value = entry && entry.expiresAt > now ? entry.value : null;
         if (entry && value === null) this.#entries.delete(key);
-        this.#reads.push({ t: now, key, by: sink.actor, value });
+        this.#reads.push({ step, t: now, key, by: sink.actor, value });
         answer(value === null ? `(nil)${entry ? ': expired' : ''}` : shorten(value));
         return { ok: true, value };
       },

@@ -15,6 +15,7 @@
 import { assign, setup } from 'xstate';
 import type { Operation, OperationContext, ProcessSpec } from '../kernel/pattern';
 import type { OutgoingMessage } from './broker';
+import { firstOrder, ordersOf } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 import {
   decodeTuple,
@@ -313,6 +314,7 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
       const messages = committed.map((c) => config.toMessage(c)).filter((m): m is OutgoingMessage => m !== null);
       return {
         event: { type: 'CHANGES', messages, end, images },
+        orders: ordersOf(messages),
         caption: `The connector reads ${plural(records.length, 'WAL record')}, committed: ${describeChanges(committed)}${dropped}.`,
       };
     },
@@ -324,6 +326,7 @@ const publish: Operation<ConnectorContext> = {
   crashable: true,
   latencyMs: 6,
   intent: (context) => `publishing ${context.batch[0]?.eventType ?? 'a change'} for order ${context.batch[0]?.orderId ?? '?'}`,
+  about: (context) => firstOrder(context.batch),
   async run(ctx) {
     const message = ctx.context.batch[0]!;
     const outcome = ctx.broker.publish(message);

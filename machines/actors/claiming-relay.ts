@@ -11,6 +11,7 @@ import type { Operation, ProcessSpec } from '../kernel/pattern';
 import type { SqlRunner } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 import { markOutboxRow, publishOutboxRow, relayName, type OutboxRow, type RelayContext } from './outbox-relay';
+import { outboxOrders } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 
 /** Rows per claim. One, so the two relays share even a short burst of events, as a busy outbox would. */
@@ -95,6 +96,7 @@ const claim: Operation<RelayContext> = {
     if (rows.length > 0) {
       return {
         event: { type: 'CLAIMED', rows },
+        orders: outboxOrders(rows),
         caption: `The ${relayName(ctx.actor)} claims outbox row${rows.length === 1 ? '' : 's'} ${rows.map((r) => r.id).join(', ')} (${rows.map((r) => r.event_type).join(', ')}).`,
       };
     }

@@ -60,6 +60,7 @@ const sendOrder: Operation<ClientContext> = {
   crashable: false,
   latencyMs: 2,
   intent: (context) => `sending order ${context.next + 1}`,
+  about: (context) => [(context.requests?.[context.next] ?? orderRequest(context.next + 1)).orderId],
   async run(ctx) {
     const request = ctx.context.requests?.[ctx.context.next] ?? orderRequest(ctx.context.next + 1);
     const { label, caption } = describeRequest(request);

@@ -8,6 +8,7 @@
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../kernel/pattern';
 import type { StoredMessage } from './broker';
+import { firstOrder, ordersOf } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 
 export const CONSUMER_PARTICIPANT = 'consumer';
@@ -106,6 +107,7 @@ const fetch: Operation<ConsumerContext> = {
     }
     return {
       event: { type: 'BATCH', batch, positions: next },
+      orders: ordersOf(batch),
       caption: `The ${ctx.context.who} fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,
     };
   },
@@ -139,6 +141,7 @@ function applyOperation(options: ConsumerOptions): Operation<ConsumerContext> {
     crashable: true,
     latencyMs: 4,
     intent: (context) => `applying ${context.batch[0]?.eventType ?? 'the event'} for order ${context.batch[0]?.orderId ?? '?'}`,
+    about: (context) => firstOrder(context.batch),
     async run(ctx) {
       const message = ctx.context.batch[0]!;
       const idempotent = ctx.scenario.idempotentConsumer;
@@ -192,6 +195,7 @@ const commitOffset: Operation<ConsumerContext> = {
   crashable: true,
   latencyMs: 2,
   intent: (context) => `committing its offset past order ${context.batch[0]?.orderId ?? '?'}`,
+  about: (context) => firstOrder(context.batch),
   async run(ctx) {
     const message = ctx.context.batch[0]!;
     ctx.broker.commitOffset(ctx.context.group, ctx.context.topic, message.partition, message.offset + 1);

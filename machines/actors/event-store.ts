@@ -9,7 +9,7 @@
  * with `$` are the store's own (checkpoints, parked messages): they are not in `$all` reads and do
  * not wake subscribers.
  */
-import type { TraceSink } from '../kernel/traced-database';
+import { armedOneOf, type TraceSink } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 
 export const EVENT_STORE_PARTICIPANT = 'event-store';
@@ -163,13 +163,14 @@ export class EventStore {
       append: (stream, events, expected) => {
         const types = events.map((e) => e.type).join(', ');
         const label = `append ${types} → ${stream} (expect ${expectedText(expected)})`;
-        const fault = sink.fault?.kind;
-        if (fault === 'broker-unavailable' || fault === 'publish-timeout-lost') {
+        // These two strike any call; a malformed body or a lost ack only a call that writes (below).
+        const refusal = armedOneOf(sink, ['broker-unavailable', 'publish-timeout-lost']);
+        if (refusal) {
           sink.strike();
-          emit({ from: sink.actor, to, kind: 'append', label, ok: false, fault: sink.fault! });
-          const error = fault === 'broker-unavailable' ? 'event store unavailable' : 'request timed out';
-          emit({ from: to, to: sink.actor, kind: 'error', label: error, ok: false, fault: sink.fault! });
-          return { ok: false, reason: fault === 'broker-unavailable' ? 'unavailable' : 'timeout', error, stored: null };
+          emit({ from: sink.actor, to, kind: 'append', label, ok: false, fault: refusal });
+          const error = refusal.kind === 'broker-unavailable' ? 'event store unavailable' : 'request timed out';
+          emit({ from: to, to: sink.actor, kind: 'error', label: error, ok: false, fault: refusal });
+          return { ok: false, reason: refusal.kind === 'broker-unavailable' ? 'unavailable' : 'timeout', error, stored: null };
         }
         const existing = this.stream(stream);
         // Appending events the stream already has (same ids) succeeds without writing them again:
@@ -187,17 +188,18 @@ export class EventStore {
           emit({ from: to, to: sink.actor, kind: 'error', label: error, ok: false });
           return { ok: false, reason: 'wrong-expected-revision', error, actualRevision: actual, stored: null };
         }
-        const malformed = fault === 'malformed-event';
+        const malformed = sink.armed('malformed-event');
         if (malformed) sink.strike();
         const written = malformed ? events.map((e, i) => (i === 0 ? { ...e, data: corrupt(e.data) } : e)) : events;
         const recorded = this.#append(stream, written, now);
         sink.markMutation();
         if (!isSystemStream(stream)) this.onAppend();
-        emit({ from: sink.actor, to, kind: 'append', label, ok: true, ...(malformed ? { fault: sink.fault! } : {}) });
+        emit({ from: sink.actor, to, kind: 'append', label, ok: true, ...(malformed ? { fault: malformed } : {}) });
         const where = `${stream}@${recorded.map((e) => e.revision).join(',')}, position ${recorded.map((e) => e.position).join(',')}`;
-        if (fault === 'publish-timeout-stored') {
+        const ackLost = sink.armed('publish-timeout-stored');
+        if (ackLost) {
           sink.strike();
-          emit({ from: to, to: sink.actor, kind: 'error', label: `ack lost: timed out (stored at ${where})`, ok: false, fault: sink.fault! });
+          emit({ from: to, to: sink.actor, kind: 'error', label: `ack lost: timed out (stored at ${where})`, ok: false, fault: ackLost });
           return { ok: false, reason: 'timeout', error: 'request timed out', stored: recorded };
         }
         emit({ from: to, to: sink.actor, kind: 'reply', label: `appended ${where}`, ok: true });

@@ -9,6 +9,7 @@ import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../kernel/pattern';
 import type { TableSnapshot } from '../kernel/types';
 import { markOutboxRow, publishOutboxRow, RELAY_BATCH_SIZE, RELAY_PARTICIPANT, type OutboxRow, type RelayContext } from './outbox-relay';
+import { outboxOrders } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 
 interface CursorRelayContext extends RelayContext {
@@ -94,6 +95,7 @@ const pollAfterCursor: Operation<CursorRelayContext> = {
     }
     return {
       event: { type: 'ROWS', rows, lastSeen },
+      orders: outboxOrders(rows),
       caption: `The relay reads ${rows.length} row${rows.length === 1 ? '' : 's'} with ids above ${lastSeen}.`,
     };
   },

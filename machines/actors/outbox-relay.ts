@@ -7,6 +7,7 @@
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../kernel/pattern';
 import type { TableSnapshot } from '../kernel/types';
+import { outboxOrders } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 
 export const RELAY_PARTICIPANT = 'relay';
@@ -91,6 +92,7 @@ const poll: Operation<RelayContext> = {
     if (rows.length === 0) return { event: { type: 'EMPTY' }, caption: 'The relay polls the outbox and finds no unpublished rows.' };
     return {
       event: { type: 'ROWS', rows },
+      orders: outboxOrders(rows),
       caption: `The relay reads ${rows.length} unpublished row${rows.length === 1 ? '' : 's'} from the outbox.`,
     };
   },
@@ -102,6 +104,7 @@ export const publishOutboxRow: Operation<RelayContext> = {
   crashable: true,
   latencyMs: 6,
   intent: (context) => `publishing outbox row ${context.batch[0]?.id ?? '?'}`,
+  about: (context) => outboxOrders(context.batch.slice(0, 1)),
   async run(ctx) {
     const row = ctx.context.batch[0]!;
     const outcome = ctx.broker.publish({
@@ -129,6 +132,7 @@ export const markOutboxRow: Operation<RelayContext> = {
   crashable: true,
   latencyMs: 3,
   intent: (context) => `marking outbox row ${context.batch[0]?.id ?? '?'} published`,
+  about: (context) => outboxOrders(context.batch.slice(0, 1)),
   async run(ctx) {
     const row = ctx.context.batch[0]!;
     const result = await ctx.db.statement(

@@ -19,6 +19,7 @@ import type { Operation, OperationContext, ProcessSpec } from '../kernel/pattern
 import type { Transaction } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 import type { RecordedEvent } from './event-store';
+import { firstOrder, ordersOf } from './orders-concerned';
 import { CRASHED_STATE, lowerFirst, restartOperation } from './process';
 
 /** Events read from `$all` in one go. */
@@ -197,6 +198,7 @@ function read(options: CatchUpSubscriberOptions): Operation<CatchUpContext> {
       const replay = from === 0 && ctx.context.version > 1;
       return {
         event: { type: 'BATCH', batch },
+        orders: ordersOf(batch),
         caption: replay
           ? `The ${options.who} replays the log: ${plural(batch.length, 'event')} from position 0.`
           : `The ${options.who} reads ${plural(batch.length, 'event')} from position ${from}.`,
@@ -215,6 +217,7 @@ function applyEvent(options: CatchUpSubscriberOptions): Operation<CatchUpContext
       const event = context.batch[0];
       return event ? `applying ${event.type} for order ${event.orderId}` : 'applying the event';
     },
+    about: (context) => firstOrder(context.batch),
     async run(ctx) {
       const event = ctx.context.batch[0]!;
       const next = event.position + 1;
@@ -251,6 +254,8 @@ function saveCheckpoint(options: CatchUpSubscriberOptions): Operation<CatchUpCon
     crashable: true,
     latencyMs: 2,
     intent: (context) => `storing checkpoint ${context.position ?? '?'}`,
+    // The batch still holds the event just applied: the checkpoint moves past it.
+    about: (context) => firstOrder(context.batch),
     async run(ctx) {
       const position = ctx.context.position!;
       const result = await ctx.db.statement(`store ${options.who} checkpoint ${position}`, checkpointUpsert(table), [name, position]);

@@ -8,6 +8,7 @@
 import type { Operation, ProcessSpec } from '../kernel/pattern';
 import type { StoredMessage } from './broker';
 import { consumerProcess } from './consumer';
+import { firstOrder } from './orders-concerned';
 
 /** The consumer's tables for row changes: a shipment carries the amount and can be cancelled. */
 export const ROW_CHANGE_CONSUMER_TABLES = [
@@ -42,6 +43,7 @@ const apply: Operation<ConsumerContext> = {
   crashable: true,
   latencyMs: 4,
   intent: (context) => `applying ${context.batch[0]?.eventType ?? 'the change'} for order ${context.batch[0]?.orderId ?? '?'}`,
+  about: (context) => firstOrder(context.batch),
   async run(ctx) {
     const message = ctx.context.batch[0]!;
     const change = JSON.parse(message.payload ?? '{}') as RowChangePayload;

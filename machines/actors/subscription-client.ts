@@ -20,6 +20,7 @@ import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../kernel/pattern';
 import type { RecordedEvent } from './event-store';
 import { EVENT_STORE_PARTICIPANT } from './event-store';
+import { firstOrder } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 import type { HandlerReply } from './subscription-server';
 import { HANDLER_PARTICIPANT } from './subscription-server';
@@ -125,6 +126,7 @@ function handleOperation(policy: HandlerPolicy): Operation<HandlerContext> {
     crashable: true,
     latencyMs: 4,
     intent: (context) => `handling ${context.inbox[0]?.eventId ?? 'the event'} for order ${context.inbox[0]?.orderId ?? '?'}`,
+    about: (context) => firstOrder(context.inbox),
     async run(ctx) {
       const event = ctx.context.inbox[0]!;
       const reply = (action: HandlerReply['action'], reason: string, orderId: number | null = event.orderId): HandlerReply => ({
@@ -195,6 +197,8 @@ const ack: Operation<HandlerContext> = {
   crashable: true,
   latencyMs: 1,
   intent: (context) => `acking ${context.reply?.eventId ?? 'the event'} for order ${context.inbox[0]?.orderId ?? '?'}`,
+  // The reply is about the first event in the inbox.
+  about: (context) => firstOrder(context.inbox),
   async run(ctx) {
     const reply = ctx.context.reply!;
     ctx.emit({ from: HANDLER_PARTICIPANT, to: EVENT_STORE_PARTICIPANT, kind: 'reply', label: `ack ${reply.eventId}`, ok: true });
@@ -213,6 +217,7 @@ const nack: Operation<HandlerContext> = {
   crashable: true,
   latencyMs: 1,
   intent: (context) => `nacking ${context.reply?.eventId ?? 'the event'} for order ${context.inbox[0]?.orderId ?? '?'}`,
+  about: (context) => firstOrder(context.inbox),
   async run(ctx) {
     const reply = ctx.context.reply!;
     ctx.emit({ from: HANDLER_PARTICIPANT, to: EVENT_STORE_PARTICIPANT, kind: 'reply', label: `nack ${reply.action} ${reply.eventId} (${reply.reason})`, ok: true });

@@ -24,6 +24,7 @@ import type { Operation, ProcessSpec } from '../kernel/pattern';
 import type { TableSnapshot } from '../kernel/types';
 import type { EventStore, RecordedEvent } from './event-store';
 import { EVENT_STORE_PARTICIPANT } from './event-store';
+import { ordersOf } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 
 export const SUBSCRIPTION_GROUP = 'shipping';
@@ -282,6 +283,22 @@ function ids(messages: { event: RecordedEvent }[]): string {
   return messages.map((m) => m.event.eventId).join(', ');
 }
 
+/** The orders of messages the group holds, for `about` and `orders`. */
+function ordersOfMessages(messages: readonly { event: RecordedEvent }[]): number[] {
+  return ordersOf(messages.map((m) => m.event));
+}
+
+/** What the next push sends: the retry queue (nacked, timed out, replayed) before new events, as far as the handler has room. */
+function nextPush(context: SubscriptionServerContext): OutstandingMessage[] {
+  const room = context.settings.clientBufferSize - context.inFlight.length;
+  return [...context.retry, ...context.buffer].slice(0, room);
+}
+
+/** The in-flight message whose timeout runs out first, the one `expire` waits on: none or one. */
+function firstToExpire(context: SubscriptionServerContext): InFlightMessage[] {
+  return [...context.inFlight].sort((a, b) => a.deadline - b.deadline).slice(0, 1);
+}
+
 const loadCheckpoint: ServerOperation = {
   faults: [],
   // It runs right after a (re)start; crashing it again shows nothing new.
@@ -313,6 +330,7 @@ const read: ServerOperation = {
     const events = ctx.store.readAll(nextPosition, settings.readBatchSize);
     const fresh = events.map((event) => ({ event, retryCount: 0, replayed: false }));
     return {
+      orders: ordersOfMessages(fresh),
       event: {
         type: 'READ',
         changes: {
@@ -337,11 +355,10 @@ const push: ServerOperation = {
     const next = [...context.retry, ...context.buffer][0];
     return next ? `pushing OrderPlaced for order ${next.event.orderId}` : 'pushing';
   },
+  about: (context) => ordersOfMessages(nextPush(context)),
   async run(ctx) {
     const { retry, buffer, inFlight, settings } = ctx.context;
-    const room = settings.clientBufferSize - inFlight.length;
-    // The retry queue (nacked, timed out, replayed from the parked stream) goes before new events.
-    const batch = [...retry, ...buffer].slice(0, room);
+    const batch = nextPush(ctx.context);
     const fromRetry = batch.filter((m) => retry.includes(m));
     const events = batch.map((m) => m.event);
     const label = `push ${events.map((e) => `${e.type} ${e.eventId}`).join(', ')}`;
@@ -385,6 +402,7 @@ const recordReplies: ServerOperation = {
     const first = context.replies[0];
     return first ? `recording the ${describeReply(first)}${first.orderId === null ? '' : ` for order ${first.orderId}`}` : 'recording replies';
   },
+  about: (context) => context.replies.flatMap((reply) => (reply.orderId === null ? [] : [reply.orderId])),
   async run(ctx) {
     const { replies, settings } = ctx.context;
     let { inFlight, retry, toPark, processedSinceCheckpoint, checkpointDueAt } = ctx.context;
@@ -439,9 +457,10 @@ const expire: ServerOperation = {
   crashable: true,
   latencyMs: 1,
   intent: (context) => {
-    const first = [...context.inFlight].sort((a, b) => a.deadline - b.deadline)[0];
+    const [first] = firstToExpire(context);
     return first ? `timing out ${first.event.eventId} for order ${first.event.orderId}` : 'checking timeouts';
   },
+  about: (context) => ordersOfMessages(firstToExpire(context)),
   async run(ctx) {
     const { inFlight, settings } = ctx.context;
     const expired = inFlight.filter((m) => m.deadline <= ctx.now);
@@ -461,6 +480,7 @@ const expire: ServerOperation = {
     const parking = expired.filter((m) => m.retryCount >= settings.maxRetryCount);
     return {
       event: { type: 'EXPIRED', changes: { inFlight: inFlight.filter((m) => !expired.includes(m)), retry, toPark } },
+      orders: ordersOfMessages(expired),
       caption:
         expired.length === 0
           ? 'The subscription finds no message past its timeout.'
@@ -476,6 +496,7 @@ const park: ServerOperation = {
   crashable: true,
   latencyMs: 2,
   intent: (context) => `parking ${context.toPark.map((p) => `${p.message.event.eventId} for order ${p.message.event.orderId}`).join(', ')}`,
+  about: (context) => ordersOfMessages(context.toPark.map((p) => p.message)),
   async run(ctx) {
     const { toPark, settings } = ctx.context;
     // A parked message is a link to the original event, as KurrentDB writes it; the stream is
@@ -586,6 +607,7 @@ const replayParked: ServerOperation = {
     return {
       // Replayed messages go to the front of the retry queue: ahead of every new event.
       event: { type: 'REPLAYED', changes: { replayRequested: false, retry: [...replayed, ...ctx.context.retry] } },
+      orders: ordersOfMessages(replayed),
       caption:
         waiting > 0
           ? `The subscription queues parked ${ids(replayed)} ahead of ${waiting} newer event${waiting === 1 ? '' : 's'}.`

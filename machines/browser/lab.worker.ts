@@ -9,6 +9,7 @@ import { explainStartupError } from './startup-errors';
 import type { PageToWorker, WorkerToPage } from './protocol';
 import { faultSites, runScenario } from '../kernel/explore';
 import { getPattern } from '../patterns/index';
+import { echo } from '../kernel/echo';
 import type { LabDatabase } from '../actors/postgres';
 import { startLabPostgres } from '../runtime/pglite';
 
@@ -68,7 +69,7 @@ async function handleRun(message: Extract<PageToWorker, { type: 'run' }>): Promi
   if (message.requestId < latestRequest) return;
   const pattern = getPattern(message.scenario.pattern);
   if (!pattern) {
-    post({ type: 'error', requestId: message.requestId, message: `The pattern "${message.scenario.pattern}" cannot run here yet.` });
+    post({ type: 'error', requestId: message.requestId, message: `There is no pattern ${echo(String(message.scenario.pattern))}.` });
     return;
   }
   let db: LabDatabase;

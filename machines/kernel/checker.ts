@@ -8,7 +8,8 @@ import type { Broker } from '../actors/broker';
 import { messageRef } from '../actors/broker';
 import type { Cache } from '../actors/cache';
 import type { EventStore } from '../actors/event-store';
-import { SIMULATION_EPOCH_MS } from './clock';
+import { describeUnsettled } from './detectors/settling';
+import { staleCacheAnomalies, type TruthAtStep } from './detectors/stale-cache';
 import type { OutcomeSources } from './pattern';
 import type { SqlRunner } from './traced-database';
 import type { Anomaly, Outcome, StepRecord, TopicMessage, TraceEntry } from './types';
@@ -23,9 +24,13 @@ export interface CheckInput {
   now?: number;
   steps: StepRecord[];
   settled: boolean;
+  /** The step limit the run had: an unsettled run reached it. */
+  maxSteps?: number;
   /** The run's trace: where a participant was refused a lock, it shows here. */
   trace?: TraceEntry[];
   sources?: OutcomeSources;
+  /** For cache patterns: what Postgres held after every step that changed it. */
+  truthHistory?: readonly TruthAtStep[];
   /** The pattern's own checks, run after the generic ones. */
   check?: (steps: StepRecord[]) => Promise<Anomaly[]>;
 }
@@ -46,9 +51,6 @@ interface Delivered {
   deliveries: number;
 }
 
-/** Postgres's answer to `FOR UPDATE NOWAIT` on a row another transaction holds (SQLSTATE 55P03). */
-const LOCK_REFUSED = /could not obtain lock/i;
-
 interface Shipment {
   id: number;
   order_id: number;
@@ -64,7 +66,7 @@ interface Shipment {
 export function causeOf(steps: StepRecord[], orderId: number | null): string {
   const struck = steps.filter((s) => s.struck);
   if (struck.length === 0) return '';
-  const mentions = orderId === null ? [] : struck.filter((s) => new RegExp(`\\border ${orderId}\\b`).test(s.caption));
+  const mentions = orderId === null ? [] : struck.filter((s) => s.facts.orders.includes(orderId));
   const chosen = mentions.length > 0 ? mentions : struck;
   const clauses = chosen.map((s) => `${lowerFirstWord(s.caption.replace(/\.$/, ''))} (step ${s.index})`);
   return `: ${clauses.join('; ')}`;
@@ -115,22 +117,23 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
   const orders = await truthOrders(input);
   const anomalies: Anomaly[] = [];
   if (input.sources?.downstream === 'cache') {
-    anomalies.push(...(await staleCache(input)));
+    anomalies.push(...staleCache(input));
   } else {
     anomalies.push(...(await shipmentAnomalies(input, orders)));
   }
   anomalies.push(...(await outOfOrder(input)), ...(await blocked(input)), ...((await input.check?.(input.steps)) ?? []));
 
   anomalies.sort((a, b) => ANOMALY_IDS.indexOf(a.id) - ANOMALY_IDS.indexOf(b.id) || a.subject.localeCompare(b.subject, 'en', { numeric: true }));
-  const consistent = anomalies.length === 0;
   const ids = [...new Set(anomalies.map((a) => a.id))];
-  const summary = consistent ? await consistentSummary(input, orders) : `${anomalies.length} ${anomalies.length === 1 ? 'anomaly' : 'anomalies'}: ${ids.join(', ')}.`;
-  return {
-    anomalies,
-    consistent,
-    settled: input.settled,
-    summary: input.settled ? summary : `The run stopped at its step limit before settling. ${summary}`,
-  };
+  const found = `${anomalies.length} ${anomalies.length === 1 ? 'anomaly' : 'anomalies'}: ${ids.join(', ')}.`;
+  if (!input.settled) {
+    // No clean verdict: what was found so far may still change, and a livelock is a finding itself.
+    const unsettled = describeUnsettled(input.steps, input.maxSteps ?? input.steps.length);
+    const sofar = anomalies.length === 0 ? 'No anomaly so far, but that is no verdict.' : `So far: ${found}`;
+    return { anomalies, consistent: false, settled: false, unsettled, summary: `The run did not settle. ${unsettled.why} ${sofar}` };
+  }
+  const consistent = anomalies.length === 0;
+  return { anomalies, consistent, settled: true, summary: consistent ? await consistentSummary(input, orders) : found };
 }
 
 async function consistentSummary(input: CheckInput, orders: number[]): Promise<string> {
@@ -244,48 +247,19 @@ async function shipmentAnomalies(input: CheckInput, orders: number[]): Promise<A
   return anomalies;
 }
 
-/** The `version` a cached order value carries, or null when the value is not an order's JSON. */
-function cachedVersion(value: string): number | null {
-  try {
-    const parsed = JSON.parse(value) as { version?: unknown };
-    return typeof parsed.version === 'number' ? parsed.version : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Every key the cache would still serve at the end of the run whose value is not what Postgres
- * holds. Cache patterns keep `order:<id>` → the order row as JSON, `version` included.
- */
-async function staleCache(input: CheckInput): Promise<Anomaly[]> {
-  if (!input.cache) return [];
-  const rows = (await input.runner.query<{ id: number; version: number; updated_at: Date | string }>('SELECT id, version, updated_at FROM service.orders')).rows;
-  const versions = new Map(rows.map((r) => [Number(r.id), Number(r.version)]));
-  // When Postgres moved past the cached value, in simulated ms: reads of it from then on were stale.
-  const movedOnAt = new Map(rows.map((r) => [Number(r.id), new Date(r.updated_at).getTime() - SIMULATION_EPOCH_MS]));
-  const anomalies: Anomaly[] = [];
-  for (const entry of input.cache.live(input.now ?? 0)) {
-    const match = /^order:(\d+)$/.exec(entry.key);
-    if (!match) continue;
-    const orderId = Number(match[1]);
-    const cached = cachedVersion(entry.value);
-    const actual = versions.get(orderId);
-    if (actual !== undefined && cached === actual) continue;
-    const since = movedOnAt.get(orderId) ?? 0;
-    const served = input.cache.reads().filter((r) => r.key === entry.key && r.value === entry.value && r.t >= since).length;
-    anomalies.push({
-      id: 'stale-cache',
-      subject: `order ${orderId}`,
-      evidence: [
-        { ref: `cache ${entry.key}`, detail: `holds version ${cached ?? '?'}, set by the ${entry.setBy} at t=${entry.setAt} ms, alive until t=${entry.expiresAt} ms` },
-        { ref: `service.orders id=${orderId}`, detail: actual === undefined ? 'no such order' : `version ${actual}` },
-        ...(served > 0 ? [{ ref: `reads of ${entry.key}`, detail: `served stale ${times(served)} after Postgres moved on at t=${since} ms` }] : []),
-      ],
-      why: `The cache serves version ${cached ?? '?'} of order ${orderId} while Postgres holds ${actual === undefined ? 'no such order' : `version ${actual}`}; every read gets the old value until the key expires at t=${entry.expiresAt} ms (simulated)${causeOf(input.steps, orderId)}.`,
-    });
-  }
-  return anomalies;
+/** Every read the cache served, and what it still holds, against the versions Postgres committed. */
+function staleCache(input: CheckInput): Anomaly[] {
+  const truth = input.sources?.cache;
+  if (!input.cache || !truth) return [];
+  const orderOf = (key: string) => truth.orderOf(key);
+  return staleCacheAnomalies({
+    reads: input.cache.reads(),
+    live: input.cache.live(input.now ?? 0),
+    history: input.truthHistory ?? [],
+    versionOf: (value) => truth.versionOf(value),
+    subjectOf: (key) => (orderOf(key) === null ? `key ${key}` : `order ${orderOf(key)}`),
+    causeOf: (key) => causeOf(input.steps, orderOf(key)),
+  });
 }
 
 /**
@@ -345,7 +319,7 @@ async function blocked(input: CheckInput): Promise<Anomaly[]> {
       why: `Transaction ${gid} is still in doubt when the run ends: its participants wait for a decision that has not come${causeOf(input.steps, null)}.`,
     });
   }
-  const refusals = (input.trace ?? []).filter((e) => !e.ok && e.kind === 'error' && LOCK_REFUSED.test(e.label));
+  const refusals = input.steps.flatMap((step) => step.facts.lockRefusals ?? []).flatMap((seq) => input.trace?.[seq] ?? []);
   for (const refusal of refusals) {
     const step = input.steps.find((s) => s.index === refusal.step);
     anomalies.push({

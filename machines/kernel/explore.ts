@@ -7,6 +7,7 @@ import type { LabDatabase } from '../actors/postgres';
 import type { PatternDefinition } from './pattern';
 import { Simulation, type RunOptions } from './simulation';
 import type { ArmedFault, FaultSite, RunResult, Scenario, StepRecord } from './types';
+import { struckAt } from './unstruck';
 import type { AnomalyId, PatternId } from './vocabulary';
 
 export function faultSites(steps: StepRecord[]): FaultSite[] {
@@ -15,9 +16,18 @@ export function faultSites(steps: StepRecord[]): FaultSite[] {
 
 export interface ExploredRun {
   variant: string;
+  /** The order set the run placed (virtual arrival times). */
+  orders: number[];
   faults: ArmedFault[];
   idempotentConsumer: boolean;
   anomalies: AnomalyId[];
+  /** False when the run reached its step limit or got stuck: its anomalies are no verdict. */
+  settled: boolean;
+  /**
+   * Whether every armed fault took effect (true for the fault-free run). A fault point the
+   * fault-free run lists must strike when armed alone, or the run says nothing about that fault.
+   */
+  struck: boolean;
 }
 
 export interface ExploredPattern {
@@ -29,39 +39,52 @@ export function runScenario(db: LabDatabase, pattern: PatternDefinition, scenari
   return new Simulation(db, pattern, scenario, options).run();
 }
 
+function allStruck(result: RunResult): boolean {
+  return result.scenario.faults.every((fault) => struckAt(result.steps, fault) !== undefined);
+}
+
 function anomalyIds(result: RunResult): AnomalyId[] {
   return [...new Set(result.outcome.anomalies.map((a) => a.id))];
 }
 
+/**
+ * Two orders close together (their work interleaves), and two far apart, so the system goes idle
+ * in between and whatever runs on a timer (polls, heartbeats, checkpoints) gets its turn: that is
+ * where runs that never settle show up.
+ */
+export const EXPLORED_ORDER_SETS: readonly (readonly number[])[] = [
+  [0, 40],
+  [0, 3000],
+];
+
 export interface ExploreOptions {
   seed?: number;
-  orders?: number[];
+  /** The order sets to explore, each on its own; default {@link EXPLORED_ORDER_SETS}. */
+  orderSets?: readonly (readonly number[])[];
   /** Called after each run with how many are done out of how many. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export async function explorePattern(db: LabDatabase, pattern: PatternDefinition, options: ExploreOptions = {}): Promise<ExploredPattern> {
   const runs: ExploredRun[] = [];
-  for (const variant of pattern.info.variants) {
-    const base: Scenario = {
-      pattern: pattern.info.id,
-      variant: variant.id,
-      seed: options.seed ?? 1,
-      faults: [],
-      idempotentConsumer: false,
-      orders: options.orders ?? [0, 40],
-    };
-    const plans: ArmedFault[][] = [[]];
+  // Patterns whose client follows a script of their own ignore the order set: explore it once.
+  const orderSets = pattern.clientScript ? [EXPLORED_ORDER_SETS[0]!] : (options.orderSets ?? EXPLORED_ORDER_SETS);
+  const bases: Scenario[] = pattern.info.variants.flatMap((variant) =>
+    orderSets.map((orders) => ({ pattern: pattern.info.id, variant: variant.id, seed: options.seed ?? 1, faults: [], idempotentConsumer: false, orders: [...orders] })),
+  );
+  const plans: { base: Scenario; faults: ArmedFault[] }[] = [];
+  for (const base of bases) {
     const clean = await runScenario(db, pattern, base);
-    for (const site of faultSites(clean.steps)) for (const kind of site.kinds) plans.push([{ kind, at: site.point }]);
-    const total = plans.length * 2;
-    let done = 0;
-    for (const faults of plans) {
-      for (const idempotentConsumer of [false, true]) {
-        const result = await runScenario(db, pattern, { ...base, faults, idempotentConsumer });
-        runs.push({ variant: variant.id, faults, idempotentConsumer, anomalies: anomalyIds(result) });
-        options.onProgress?.(++done, total);
-      }
+    plans.push({ base, faults: [] });
+    for (const site of faultSites(clean.steps)) for (const kind of site.kinds) plans.push({ base, faults: [{ kind, at: site.point }] });
+  }
+  const total = plans.length * 2;
+  let done = 0;
+  for (const { base, faults } of plans) {
+    for (const idempotentConsumer of [false, true]) {
+      const result = await runScenario(db, pattern, { ...base, faults, idempotentConsumer });
+      runs.push({ variant: base.variant, orders: base.orders, faults, idempotentConsumer, anomalies: anomalyIds(result), settled: result.outcome.settled, struck: allStruck(result) });
+      options.onProgress?.(++done, total);
     }
   }
   return { pattern: pattern.info.id, runs };

@@ -9,6 +9,8 @@ export interface VariantInfo {
   id: string;
   label: string;
   summary: string;
+  /** The worst thing a single fault can do to this form of the pattern (checked against `explore`). */
+  worstAnomaly: AnomalyId | 'none';
 }
 
 export interface PatternInfo {
@@ -16,7 +18,10 @@ export interface PatternInfo {
   title: string;
   /** One line: what the pattern promises. */
   promise: string;
-  /** The worst thing a single fault can do to it (checked by the tests against `explore`). */
+  /**
+   * The worst thing a single fault can do to its default form (variant `default`), the one the
+   * landing card shows; each variant states its own (checked by the tests against `explore`).
+   */
   worstAnomaly: AnomalyId | 'none';
   participants: Participant[];
   variants: VariantInfo[];

@@ -43,8 +43,12 @@ export interface OperationContext<TContext> {
   readonly now: number;
   readonly context: TContext;
   readonly scenario: Scenario;
-  /** The fault armed at this point, other than a crash (which the kernel handles itself). */
-  readonly fault: ArmedFault | undefined;
+  /**
+   * The fault of this kind armed at this point, if any (crash and pause the kernel handles
+   * itself). Ask where the kind takes effect, only on the path where it does: asking is what
+   * lists the kind at this step (see `TraceSink.armed`).
+   */
+  faultHere(kind: FaultKind): ArmedFault | undefined;
   readonly db: TracedDatabase;
   readonly broker: BrokerPort;
   readonly store: EventStorePort;
@@ -64,8 +68,13 @@ export interface OperationContext<TContext> {
 
 export interface OperationResult {
   event: KernelEvent;
-  /** The narration of the step, present tense, under 15 words. */
+  /** The narration of the step, present tense, under 15 words. Free text: nothing parses it. */
   caption: string;
+  /**
+   * The orders the step concerned, where running it found out more than `about` knew before
+   * (a poll that read rows, a fetch that got messages). Omitted: `about` of the context.
+   */
+  orders?: readonly number[];
 }
 
 export interface Operation<TContext = never> {
@@ -76,6 +85,11 @@ export interface Operation<TContext = never> {
   latencyMs: number;
   /** What the participant is about to do, as a phrase: "publishing OrderPlaced for order 1". */
   intent(context: TContext): string;
+  /**
+   * The orders the operation concerns, known from the context before it runs: what a crash or a
+   * pause at this point interrupts. The checker ties a fault to an anomaly's order through this.
+   */
+  about?(context: TContext): readonly number[];
   run(ctx: OperationContext<TContext>): Promise<OperationResult>;
 }
 
@@ -112,8 +126,23 @@ export interface InspectionSources {
 export interface OutcomeSources {
   /** `orders-table` (default): `service.orders`; `event-store`: orders with an OrderPlaced event. */
   truth?: 'orders-table' | 'event-store';
-  /** `shipments` (default): `consumer.shipments`; `cache`: the cache's live entries. */
+  /** `shipments` (default): `consumer.shipments`; `cache`: the reads the cache served and what it holds. */
   downstream?: 'shipments' | 'cache';
+  /** With `downstream: 'cache'`: how the cache's keys and values map onto the source of truth. */
+  cache?: CacheTruth;
+}
+
+/**
+ * How a cache pattern's keys and values relate to Postgres, so the stale-cache detector can judge
+ * every read against the version committed before it began, without knowing the key format.
+ */
+export interface CacheTruth {
+  /** The version the source of truth holds now for every key the cache may hold. */
+  versions(runner: SqlRunner): Promise<Map<string, number>>;
+  /** The version a cached value carries; null for a value the lab cannot read. */
+  versionOf(value: string): number | null;
+  /** The order a key caches: names the anomaly ("order 1") and ties struck faults to it. */
+  orderOf(key: string): number | null;
 }
 
 export interface PatternDefinition {

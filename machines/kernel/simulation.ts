@@ -14,12 +14,13 @@ import { CONSUMER_GROUP } from '../actors/consumer';
 import { LabDatabase } from '../actors/postgres';
 import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from '../actors/process';
 import { checkOutcome } from './checker';
+import type { TruthAtStep } from './detectors/stale-cache';
 import { VirtualClock } from './clock';
 import { faultPoint } from './fault-point';
 import { DEFAULT_TIMING, type InspectionSources, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type ProcessSpec, type StateMeta, type Timing } from './pattern';
 import { deriveRng, type Rng } from './rng';
 import { createTracedDatabase, type TraceSink } from './traced-database';
-import type { ArmedFault, RunResult, Scenario, StepRecord, TraceEntry, WorldSnapshot } from './types';
+import type { ArmedFault, RunResult, Scenario, StepFacts, StepRecord, TraceEntry, WorldSnapshot } from './types';
 import type { FaultKind } from './vocabulary';
 
 export const DEFAULT_MAX_STEPS = 400;
@@ -51,6 +52,19 @@ function currentMeta(snapshot: AnyMachineSnapshot): StateMeta {
   return Object.assign({}, ...Object.values(snapshot.getMeta() as Record<string, StateMeta>));
 }
 
+/**
+ * The fault kinds a step lists: a crash wherever the process can crash and a pause wherever the
+ * operation takes one (the kernel applies both before the operation runs), and its other kinds
+ * only where the operation reached the place they take effect (it asked for them there).
+ */
+function listedFaultKinds(op: Operation<unknown>, reached: ReadonlySet<FaultKind>): FaultKind[] {
+  return [...(op.crashable ? (['crash'] as const) : []), ...op.faults.filter((kind) => kind === 'pause' || reached.has(kind))];
+}
+
+function stepFacts(orders: readonly number[], lockRefusals: number[]): StepFacts {
+  return { orders: [...new Set(orders)].sort((a, b) => a - b), ...(lockRefusals.length > 0 ? { lockRefusals } : {}) };
+}
+
 export class Simulation {
   readonly clock = new VirtualClock();
   readonly broker: Broker;
@@ -73,6 +87,8 @@ export class Simulation {
   /** Points where a `pause` fault has already frozen its process (it strikes once). */
   readonly #pausesTaken = new Set<string>();
   #lastMutationStep = 0;
+  /** For cache patterns: the versions Postgres held after each step that changed anything. */
+  readonly #truthHistory: TruthAtStep[] = [];
   /** When the operation now running completes, in virtual time. */
   #completesAt = 0;
 
@@ -102,6 +118,7 @@ export class Simulation {
     const variant = this.#scenario.variant;
     await this.#db.reset(this.#pattern.schema(variant), this.#pattern.info.tables);
     await this.#pattern.prepareRun?.(this.#db.runner, variant);
+    await this.#recordTruth(0);
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
     const maxSteps = this.#options.maxSteps ?? DEFAULT_MAX_STEPS;
     let settled = false;
@@ -124,7 +141,9 @@ export class Simulation {
       now: this.clock.now,
       steps: this.steps,
       settled,
+      maxSteps,
       trace: this.trace,
+      truthHistory: this.#truthHistory,
       sources: this.#pattern.outcome ?? {},
       ...(this.#pattern.check ? { check: (steps) => this.#pattern.check!({ ...this.#inspectionSources(), steps }) } : {}),
     });
@@ -185,7 +204,8 @@ export class Simulation {
     const occurrence = (this.#occurrences.get(key) ?? 0) + 1;
     this.#occurrences.set(key, occurrence);
     const point = faultPoint(process.spec.id, opName, occurrence);
-    const faultKinds: FaultKind[] = [...(op.crashable ? (['crash'] as const) : []), ...op.faults];
+    /** The kinds the operation asked about, where they would take effect. */
+    const reached = new Set<FaultKind>();
     const armed = this.#armedAt(point);
     const firstEntry = this.trace.length;
     const pause = op.faults.includes('pause') ? armed.find((f) => f.kind === 'pause') : undefined;
@@ -203,6 +223,8 @@ export class Simulation {
     let struck: ArmedFault | undefined;
     let event: KernelEvent;
     let caption: string;
+    let orders: readonly number[] = op.about?.(process.snapshot.context as never) ?? [];
+    const lockRefusals: number[] = [];
     const crash = op.crashable ? armed.find((f) => f.kind === 'crash') : undefined;
     if (crash) {
       struck = crash;
@@ -213,7 +235,11 @@ export class Simulation {
       const fault = armed.find((f) => op.faults.includes(f.kind));
       const sink: TraceSink = {
         actor: process.spec.id,
-        fault,
+        armed: (kind) => {
+          reached.add(kind);
+          return fault?.kind === kind ? fault : undefined;
+        },
+        inEffect: (kind) => (reached.has(kind) && fault?.kind === kind ? fault : undefined),
         emit,
         strike: () => {
           struck = fault;
@@ -221,18 +247,21 @@ export class Simulation {
         markMutation: () => {
           this.#lastMutationStep = index;
         },
+        lockRefused: () => {
+          lockRefusals.push(this.trace.length - 1);
+        },
       };
       const ctx: OperationContext<unknown> = {
         actor: process.spec.id,
         now,
         context: process.snapshot.context,
         scenario: this.#scenario,
-        fault,
+        faultHere: sink.armed,
         db: createTracedDatabase(this.#db.runner, sink),
         broker: this.broker.port(sink, now),
         store: this.eventStore.port(sink, now),
         storeInternals: this.eventStore.internals(sink, now),
-        cache: this.cache.port(sink, now),
+        cache: this.cache.port(sink, now, index),
         timestamp: () => this.clock.timestamp(),
         nextId: (prefix) => {
           const n = (this.#ids.get(prefix) ?? 0) + 1;
@@ -243,7 +272,9 @@ export class Simulation {
         send: (to, sent) => this.#deliver(process.spec.id, to, sent, now + latency, emit),
         strike: sink.strike,
       };
-      ({ event, caption } = await op.run(ctx));
+      const result = await op.run(ctx);
+      ({ event, caption } = result);
+      if (result.orders) orders = result.orders;
     }
 
     process.snapshot = transition(process.spec.machine, process.snapshot, event)[0] as AnyMachineSnapshot;
@@ -257,13 +288,21 @@ export class Simulation {
       actor: process.spec.id,
       operation: opName,
       point,
-      faultKinds,
+      faultKinds: listedFaultKinds(op, reached),
       caption,
+      facts: stepFacts(orders, lockRefusals),
       ...(struck ? { struck } : {}),
       entries: Array.from({ length: this.trace.length - firstEntry }, (_, i) => firstEntry + i),
       states: this.#states(),
     });
+    if (this.#lastMutationStep === index) await this.#recordTruth(index);
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
+  }
+
+  /** Outside the trace: what the source of truth holds now, for judging later reads against it. */
+  async #recordTruth(step: number): Promise<void> {
+    const truth = this.#pattern.outcome?.cache;
+    if (truth) this.#truthHistory.push({ step, versions: await truth.versions(this.#db.runner) });
   }
 
   /**
@@ -285,8 +324,9 @@ export class Simulation {
       actor: process.spec.id,
       operation: opName,
       point,
-      faultKinds: [...(op.crashable ? (['crash'] as const) : []), ...op.faults],
+      faultKinds: listedFaultKinds(op, new Set()),
       caption: `The ${lowerFirst(process.label)} freezes for ${ms / 1000} s before ${intent}.`,
+      facts: stepFacts(op.about?.(process.snapshot.context as never) ?? [], []),
       struck: pause,
       entries: [seq],
       states: this.#states(),

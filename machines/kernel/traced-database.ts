@@ -3,6 +3,7 @@
  * the trace exactly as it ran, with the faults that belong to the database applied on the way.
  */
 import type { ArmedFault, TableRow, TraceEntry } from './types';
+import type { FaultKind } from './vocabulary';
 import { inlineParams, oneLine, type SqlValue } from './sql-text';
 
 /** The part of PGlite the simulation uses; PGlite satisfies it in Node, in a worker, in tests. */
@@ -43,10 +44,30 @@ export interface TracedDatabase {
 
 export interface TraceSink {
   actor: string;
-  fault: ArmedFault | undefined;
+  /**
+   * The fault of this kind armed at this step, if any. Ask at the very place where the kind takes
+   * effect (the commit, the publish): asking records that the kind had its chance at this step,
+   * and a step lists only the kinds that had theirs, so every listed fault point strikes.
+   */
+  armed(kind: FaultKind): ArmedFault | undefined;
+  /**
+   * The fault of this kind that an earlier `armed` call at this step handed out, if any: for code
+   * that reports a consequence of the fault (the write it made fail), not where it takes effect.
+   * Records nothing.
+   */
+  inEffect(kind: FaultKind): ArmedFault | undefined;
   emit(entry: Omit<TraceEntry, 'seq' | 'step' | 't'>): void;
   strike(): void;
   markMutation(): void;
+  /** Postgres refused a row lock that another transaction holds (SQLSTATE 55P03); called right after the error reply is emitted. */
+  lockRefused(): void;
+}
+
+/** SQLSTATE `lock_not_available`: what `FOR UPDATE NOWAIT` answers on a row another transaction holds. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+function isLockRefusal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE;
 }
 
 export const DATABASE_PARTICIPANT = 'postgres';
@@ -67,29 +88,34 @@ export function normaliseRow(row: Record<string, unknown>): TableRow {
   return out;
 }
 
+/** Asks about every kind, so each is recorded as having had its chance, and answers the one armed. */
+export function armedOneOf(sink: Pick<TraceSink, 'armed'>, kinds: readonly FaultKind[]): ArmedFault | undefined {
+  const answers = kinds.map((kind) => sink.armed(kind));
+  return answers.find((fault) => fault !== undefined);
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): TracedDatabase {
-  const commitIsAmbiguous = () => sink.fault?.kind === 'commit-unknown';
-
-  const reply = (label: string, ok: boolean, struck: boolean) =>
+  const reply = (label: string, ok: boolean, struck: ArmedFault | undefined) =>
     sink.emit({
       from: DATABASE_PARTICIPANT,
       to: sink.actor,
       kind: ok ? 'reply' : 'error',
       label,
       ok,
-      ...(struck && sink.fault ? { fault: sink.fault } : {}),
+      ...(struck ? { fault: struck } : {}),
     });
 
   /** A transient outage: the connection is refused before anything runs, so nothing is written. */
   function refuseWhenUnavailable(label: string, sql: string[]): DatabaseOutcome<never> | null {
-    if (sink.fault?.kind !== 'db-unavailable') return null;
+    const unavailable = sink.armed('db-unavailable');
+    if (!unavailable) return null;
     sink.strike();
-    sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql, ok: false, fault: sink.fault });
-    reply(`ERROR: ${UNAVAILABLE_ERROR}`, false, true);
+    sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql, ok: false, fault: unavailable });
+    reply(`ERROR: ${UNAVAILABLE_ERROR}`, false, unavailable);
     return { ok: false, committed: false, error: UNAVAILABLE_ERROR };
   }
 
@@ -114,7 +140,8 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
     } catch (error) {
       await runner.exec('ROLLBACK');
       statements.push('ROLLBACK');
-      const rejectedByFault = sink.fault?.kind === 'db-write-fails';
+      // The operation asked for `db-write-fails` where it wrote the order; the rejection is its consequence.
+      const rejectedByFault = sink.inEffect('db-write-fails');
       if (rejectedByFault) sink.strike();
       sink.emit({
         from: sink.actor,
@@ -123,21 +150,23 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
         label,
         sql: statements,
         ok: false,
-        ...(rejectedByFault ? { fault: sink.fault! } : {}),
+        ...(rejectedByFault ? { fault: rejectedByFault } : {}),
       });
       reply(`ERROR: ${errorText(error)}`, false, rejectedByFault);
+      if (isLockRefusal(error)) sink.lockRefused();
       return { ok: false, committed: false, error: errorText(error) };
     }
     await runner.exec(finish);
     statements.push(finish);
     sink.markMutation();
     sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: statements, ok: true });
-    if (commitIsAmbiguous()) {
+    const ambiguous = sink.armed('commit-unknown');
+    if (ambiguous) {
       sink.strike();
-      reply(`connection lost during ${finish}: outcome unknown`, false, true);
+      reply(`connection lost during ${finish}: outcome unknown`, false, ambiguous);
       return { ok: false, committed: true, error: `connection lost during ${finish}` };
     }
-    reply(finishedReply, true, false);
+    reply(finishedReply, true, undefined);
     return { ok: true, value };
   }
 
@@ -159,20 +188,22 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
         result = await runner.query(sql, params);
       } catch (error) {
         sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: [shown], ok: false });
-        reply(`ERROR: ${errorText(error)}`, false, false);
+        reply(`ERROR: ${errorText(error)}`, false, undefined);
+        if (isLockRefusal(error)) sink.lockRefused();
         return { ok: false, committed: false, error: errorText(error) };
       }
       const affectedRows = result.affectedRows ?? 0;
       const writes = !/^\s*select/i.test(sql);
       if (writes && affectedRows > 0) sink.markMutation();
       sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: [shown], ok: true });
-      if (writes && commitIsAmbiguous()) {
+      const ambiguous = writes ? sink.armed('commit-unknown') : undefined;
+      if (ambiguous) {
         sink.strike();
-        reply('connection lost: outcome unknown', false, true);
+        reply('connection lost: outcome unknown', false, ambiguous);
         return { ok: false, committed: true, error: 'connection lost before the reply' };
       }
       const rows = result.rows.map((r) => normaliseRow(r as Record<string, unknown>));
-      reply(writes ? `${affectedRows} row${affectedRows === 1 ? '' : 's'} updated` : `${rows.length} row${rows.length === 1 ? '' : 's'}`, true, false);
+      reply(writes ? `${affectedRows} row${affectedRows === 1 ? '' : 's'} updated` : `${rows.length} row${rows.length === 1 ? '' : 's'}`, true, undefined);
       return { ok: true, value: { rows: rows as never[], affectedRows } };
     },
   };

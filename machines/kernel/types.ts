@@ -89,6 +89,17 @@ export interface TraceEntry {
   fault?: ArmedFault;
 }
 
+/**
+ * What a step concerned and what happened in it, as data. The checker reads these, never the
+ * caption, so captions can be reworded freely without changing an outcome.
+ */
+export interface StepFacts {
+  /** The orders (aggregate ids) the step acted on, ascending; empty when it concerned none. */
+  orders: number[];
+  /** Where Postgres refused the step a row lock another transaction held (SQLSTATE 55P03): the `seq` of each error reply. */
+  lockRefusals?: number[];
+}
+
 /** A step: one operation of one process participant. */
 export interface StepRecord {
   index: number;
@@ -99,6 +110,7 @@ export interface StepRecord {
   /** Fault kinds that could be armed at this point. */
   faultKinds: FaultKind[];
   caption: string;
+  facts: StepFacts;
   /** The fault that struck at this step, if any. */
   struck?: ArmedFault;
   /** Trace entries this step produced (their `seq`). */
@@ -171,12 +183,29 @@ export interface Anomaly {
   why: string;
 }
 
+/** Why a run did not settle: what was still going on when it reached its step limit. */
+export interface Unsettled {
+  /** The step limit it reached. */
+  limit: number;
+  /** The tail of the run is one short cycle of operations repeating, with nothing else happening. */
+  livelock: boolean;
+  /** Participants still stepping at the end. */
+  busy: string[];
+  /** The repeating operations (`actor.operation`), when `livelock`. */
+  cycle?: string[];
+  /** The step from which the cycle repeats, when `livelock`. */
+  sinceStep?: number;
+  why: string;
+}
+
 export interface Outcome {
   anomalies: Anomaly[];
-  /** True when no anomaly was found. */
+  /** True when the run settled and no anomaly was found: an unsettled run gets no clean verdict. */
   consistent: boolean;
   /** False when the run stopped at its step limit before everything settled. */
   settled: boolean;
+  /** Present when `settled` is false. */
+  unsettled?: Unsettled;
   summary: string;
 }
 

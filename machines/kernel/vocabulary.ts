@@ -114,6 +114,23 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, { label: string; summary: str
   },
 };
 
+/**
+ * What a step must do for a kind to have something to strike, as the end of "it needs …": the
+ * lab says so when an armed fault's point came but that step never reached where the kind acts.
+ */
+export const FAULT_NEEDS: Record<FaultKind, string> = {
+  crash: 'a step its process can crash before',
+  'broker-unavailable': 'a step that publishes a message or appends an event',
+  'publish-timeout-stored': 'a step that stores a new message or event',
+  'publish-timeout-lost': 'a step that publishes a message or appends an event',
+  'commit-unknown': 'a step that commits a write',
+  'db-write-fails': 'a step that writes an order',
+  'db-unavailable': 'a step that talks to Postgres',
+  'malformed-event': 'a step that stores a new event',
+  'cache-unavailable': 'a step that calls the cache',
+  pause: 'a step its process can be frozen before',
+};
+
 export const ANOMALY_DESCRIPTIONS: Record<AnomalyId, { label: string; summary: string }> = {
   'lost-event': {
     label: 'Lost event',

@@ -21,6 +21,7 @@ import { CLIENT_PARTICIPANT } from '../actors/client';
 import { createSingleWriteServiceMachine, type OrderServiceContext, SERVICE_PARTICIPANT } from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
 import { ORDERS_TOPIC } from '../actors/outbox-relay';
+import { currentOrder, firstOrder, ordersOf } from '../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
@@ -67,13 +68,14 @@ const writeOrder: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 5,
   intent: (context) => `writing order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const eventId = ctx.nextId('evt');
     const at = ctx.timestamp();
     const { registry } = ctx.context;
     const written = await ctx.db.transaction(`insert order ${request.orderId}${registry ? ' + publication' : ''}`, async (tx) => {
-      await insertOrder(tx, request, amountFor(request, ctx.fault), at);
+      await insertOrder(tx, request, amountFor(request, ctx), at);
       if (!registry) return null;
       const row = await tx.query<{ id: number }>(
         `INSERT INTO service.event_publication (event_id, listener, serialized_event, publication_date)
@@ -174,6 +176,7 @@ const send: Operation<ListenerContext> = {
   crashable: true,
   latencyMs: 6,
   intent: (context) => `sending OrderPlaced for order ${context.pending[0]?.orderId ?? '?'}`,
+  about: (context) => firstOrder(context.pending),
   async run(ctx) {
     const event = ctx.context.pending[0]!;
     const outcome = ctx.broker.publish({ topic: ORDERS_TOPIC, key: String(event.orderId), eventId: event.eventId, eventType: 'OrderPlaced', orderId: event.orderId });
@@ -199,6 +202,7 @@ const completePublication: Operation<ListenerContext> = {
   crashable: true,
   latencyMs: 3,
   intent: (context) => `marking the publication of order ${context.pending[0]?.orderId ?? '?'} completed`,
+  about: (context) => firstOrder(context.pending),
   async run(ctx) {
     const event = ctx.context.pending[0]!;
     const result = await ctx.db.statement(
@@ -234,6 +238,7 @@ const republishIncomplete: Operation<ListenerContext> = {
     }));
     return {
       event: { type: 'INCOMPLETE_FOUND', events },
+      orders: ordersOf(events),
       caption:
         events.length === 0
           ? 'On restart the listener finds no incomplete publications.'

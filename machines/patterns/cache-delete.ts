@@ -12,13 +12,14 @@
 import type { PatternDefinition } from '../kernel/pattern';
 import { SIMULATION_EPOCH_MS } from '../kernel/clock';
 import { cacheAsideInspections, insertStoryOrder, readerProcess, VERSIONED_ORDERS_TABLE, WRITE_SCRIPT, writerProcesses } from '../actors/cache-aside';
+import { cacheAsideTruth } from '../actors/cache-aside-truth';
 import { findPattern } from './catalog';
 
 const info = findPattern('cache-delete')!;
 
 export const cacheDelete: PatternDefinition = {
   info,
-  outcome: { downstream: 'cache' },
+  outcome: { downstream: 'cache', cache: cacheAsideTruth },
   schema: () => [VERSIONED_ORDERS_TABLE],
   prepareRun: (runner) => insertStoryOrder(runner, new Date(SIMULATION_EPOCH_MS).toISOString()),
   clientScript: () => WRITE_SCRIPT,

@@ -49,19 +49,32 @@ describe('cache-set', () => {
     const stale = result.outcome.anomalies[0]!;
     // The first writer's SET of version 2 is still there; Postgres has the second writer's version 3.
     const set = result.trace.find((e) => e.kind === 'cache' && e.from === 'service' && e.label.startsWith('SET'))!;
+    // The read at t=200 got version 2 while it was current; the two after the second commit did not.
+    const commit = result.steps.find((s) => s.point === 'service-2.update-order:1')!;
+    const staleReads = result.steps.filter((s) => s.operation === 'lookup' && s.index > commit.index);
+    expect(staleReads.map((s) => s.t)).toEqual([400, 2500]);
     expect(stale.evidence).toEqual([
-      { ref: 'cache order:1', detail: `holds version 2, set by the service at t=${set.t} ms, alive until t=${set.t + 30_000} ms` },
-      { ref: 'service.orders id=1', detail: 'version 3' },
-      // Counted over the whole run: once while it was still current (t=200), twice after the second commit.
-      { ref: 'reads of order:1', detail: 'served stale twice after Postgres moved on at t=302 ms' },
+      ...staleReads.map((read) => ({
+        ref: `read of order:1 at step ${read.index} (t=${read.t} ms)`,
+        detail: `the reader was served version 2; Postgres had held version 3 since step ${commit.index}`,
+      })),
+      { ref: 'cache order:1', detail: `holds version 2 at the end, set by the service at t=${set.t} ms, alive until t=${set.t + 30_000} ms` },
+      { ref: 'postgres order 1', detail: 'version 3' },
     ]);
     expect(stale.why).toMatch(/cache refuses the second writer's SET of order 1/);
     expect(result.trace.some((e) => e.label === 'cache unavailable: connection pool exhausted')).toBe(true);
   });
 
-  it('a refused SET is healed by the next write to the same order', async () => {
-    // The first writer's SET fails; the second writer's SET of version 3 replaces version 1.
-    expect(await setLab().fault('cache-unavailable', 'service.cache-set:1').anomalies()).toEqual([]);
+  it('a refused SET healed by the next write still left a read served stale in between', async () => {
+    // The first writer's SET fails; the read at t=200 gets version 1; the second writer's SET of version 3 heals the key.
+    const result = await setLab().fault('cache-unavailable', 'service.cache-set:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
+    const read = result.steps.find((s) => s.point === 'reader.lookup:2')!;
+    expect(result.outcome.anomalies[0]!.evidence).toEqual([
+      { ref: `read of order:1 at step ${read.index} (t=200 ms)`, detail: `the reader was served version 1; Postgres had held version 2 since step ${read.index - 2}` },
+    ]);
+    expect(result.outcome.anomalies[0]!.why).toMatch(/a later write healed the key/);
   });
 
   it('a crash between the commit and the SET leaves the cached version behind', async () => {
@@ -102,11 +115,16 @@ describe('cache-set', () => {
     expect([...seen]).toEqual(['stale-cache']);
     expect(explored.runs.find((r) => r.faults.length === 0)!.anomalies).toEqual([]);
     const stale = explored.runs.filter((r) => !r.idempotentConsumer && r.anomalies.length > 0).map((r) => r.faults.map(formatFault).join());
+    // Any fault between a commit and its SET serves the next read stale, whoever the writer.
     expect(stale.sort()).toEqual([
       'cache-unavailable@service-2.cache-set:1',
+      'cache-unavailable@service.cache-set:1',
       'commit-unknown@service-2.update-order:1',
+      'commit-unknown@service.update-order:1',
       'crash@service-2.cache-set:1',
+      'crash@service.cache-set:1',
       'pause@reader.fill:1',
+      'pause@service-2.cache-set:1',
       'pause@service.cache-set:1',
     ]);
     // There is no consumer: the idempotency switch changes nothing.

@@ -20,7 +20,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     promise: 'Commit the order, then publish the event, and hope nothing fails in between.',
     worstAnomaly: 'lost-event',
     participants: [client, service, postgres, broker, consumer],
-    variants: [{ id: 'default', label: 'Commit, then publish', summary: 'The service commits the order and then publishes OrderPlaced itself.' }],
+    variants: [{ id: 'default', label: 'Commit, then publish', summary: 'The service commits the order and then publishes OrderPlaced itself.', worstAnomaly: 'lost-event' }],
     tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
     hasConsumer: true,
   },
@@ -28,8 +28,8 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     id: 'outbox-polling',
     title: 'Transactional outbox with a polling relay',
     promise: 'Write the order and its event in one transaction; a relay publishes the event later.',
-    // Worst over all variants: the default relay duplicates at worst; the id-cursor relay loses events.
-    worstAnomaly: 'lost-event',
+    // The default relay duplicates at worst; the id-cursor variant loses events (its own entry says so).
+    worstAnomaly: 'duplicate-effect',
     participants: [
       client,
       service,
@@ -44,16 +44,19 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Poll unpublished rows',
+        worstAnomaly: 'duplicate-effect',
         summary: 'The relay selects unpublished rows in creation order, publishes each, then marks it published.',
       },
       {
         id: 'id-cursor',
         label: 'Poll after the last id',
+        worstAnomaly: 'lost-event',
         summary: 'The relay reads ids above the last it published. Ids (like created_at) follow the insert, not the commit: a lower id committed later is skipped for good.',
       },
       {
         id: 'competing-relays',
         label: 'Two relays claiming rows',
+        worstAnomaly: 'duplicate-effect',
         summary: 'Two relays claim rows with UPDATE … SKIP LOCKED under a lease. One order\'s events can leave in the wrong order; a crashed claimer\'s rows wait out its lease.',
       },
     ],
@@ -77,16 +80,19 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Confirm when it emits',
+        worstAnomaly: 'duplicate-effect',
         summary: 'The connector decodes committed outbox inserts from the WAL, publishes them, stores its position, then advances its slot.',
       },
       {
         id: 'delete-after-insert',
         label: 'Delete the outbox row at once',
+        worstAnomaly: 'duplicate-effect',
         summary: 'The service deletes the outbox row in the same transaction: the table stays empty, the WAL still has the insert.',
       },
       {
         id: 'heartbeat',
         label: 'Heartbeat',
+        worstAnomaly: 'duplicate-effect',
         summary: 'When it reads only other tables, the connector writes a heartbeat row it can confirm, so its slot keeps moving.',
       },
     ],
@@ -97,7 +103,8 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     id: 'cdc-table',
     title: 'Change data capture on the orders table',
     promise: 'Write only the table; a connector streams its row changes from the WAL, and consumers parse your rows.',
-    worstAnomaly: 'lost-event',
+    // Streamed row changes can be applied twice at worst; a column renamed upstream loses events (its own entry).
+    worstAnomaly: 'duplicate-effect',
     participants: [
       client,
       service,
@@ -110,11 +117,13 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Stream row changes',
+        worstAnomaly: 'duplicate-effect',
         summary: 'The connector turns each committed INSERT, UPDATE and DELETE of orders into a c/u/d event with before and after.',
       },
       {
         id: 'renamed-column',
         label: 'Column renamed upstream',
+        worstAnomaly: 'lost-event',
         summary: 'The service calls the column total_cents now; the consumer still reads after.amount_cents.',
       },
     ],
@@ -131,6 +140,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Publish, then commit',
+        worstAnomaly: 'phantom-event',
         summary: 'The service publishes OrderPlaced with the client-assigned order id, then inserts the order.',
       },
     ],
@@ -147,6 +157,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'try { insert; publish } catch { retry publish }',
+        worstAnomaly: 'lost-event',
         summary: 'One try around both writes; the catch retries the publish up to three times, whichever write failed.',
       },
     ],
@@ -163,11 +174,13 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'In-memory listener',
+        worstAnomaly: 'lost-event',
         summary: 'The commit hands OrderPlaced to an in-process listener, which publishes it. Nothing is stored.',
       },
       {
         id: 'registry',
         label: 'Publication registry',
+        worstAnomaly: 'lost-event',
         summary: 'A publication row is committed with the order, marked completed after the send, and republished on restart if incomplete.',
       },
     ],
@@ -184,11 +197,13 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Kafka-like broker',
+        worstAnomaly: 'blocked',
         summary: 'The broker is an append-only log with no prepare: it cannot enlist, so every order aborts. Consistent, and nothing works.',
       },
       {
         id: 'xa-broker',
         label: 'XA-capable broker',
+        worstAnomaly: 'blocked',
         summary: 'The broker can prepare a message and show it only on commit. A coordinator crash between the phases holds locks in doubt until it restarts and recovers from its log.',
       },
     ],
@@ -212,6 +227,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Publish, project, ship',
+        worstAnomaly: 'phantom-event',
         summary: 'The service publishes OrderPlaced; its projector writes service.orders, the shipping consumer ships, each in its own group.',
       },
     ],
@@ -222,7 +238,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     id: 'event-sourcing',
     title: 'Event sourcing',
     promise: 'Append the event, the one and only write; the read model and shipping follow the log.',
-    // Worst over all variants: subscribers that store their checkpoint after the effect apply twice.
+    // Even the default shipping subscriber stores its checkpoint after the effect, so it can apply twice.
     worstAnomaly: 'duplicate-effect',
     participants: [
       { ...client, at: { col: 0, row: 0 } },
@@ -239,17 +255,20 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Checkpoint with the effect',
+        worstAnomaly: 'duplicate-effect',
         summary:
           'Services fold the stream, decide and append with the revision they read; a conflict means read again. The projector commits the read model and its checkpoint together; shipping stores its checkpoint after the effect.',
       },
       {
         id: 'checkpoint-after',
         label: 'Projector checkpoint after the effect',
+        worstAnomaly: 'duplicate-effect',
         summary: 'The projector stores its checkpoint in a second transaction. A crash between the two applies an event again: the read model runs ahead of the log.',
       },
       {
         id: 'rebuild',
         label: 'Rebuild the projection',
+        worstAnomaly: 'duplicate-effect',
         summary: 'After the commands an operator starts a new projection version: the read model is emptied and the projector replays the whole log from position 0.',
       },
     ],
@@ -260,7 +279,7 @@ export const PATTERN_CATALOG: PatternInfo[] = [
     id: 'persistent-subscription',
     title: 'Event store with a persistent subscription',
     promise: 'Append the event and nothing else; the store pushes it to a consumer group that writes Postgres.',
-    // Worst over all variants: skipping a malformed event, or acking after an error, loses it.
+    // The default handler skips a malformed event, which loses it; every variant can lose one too.
     worstAnomaly: 'lost-event',
     participants: [
       { ...client, at: { col: 0, row: 0 } },
@@ -274,22 +293,26 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'Unique key, skip what cannot parse',
+        worstAnomaly: 'lost-event',
         summary:
           'The handler acks a shipment the unique key refuses and skips a malformed event, which loses it. The checkpoint trails the acks: a restarted subscription delivers again from it, not "without reprocessing" as the seed says.',
       },
       {
         id: 'park-malformed',
         label: 'Park what cannot parse',
+        worstAnomaly: 'lost-event',
         summary: 'A malformed event is parked in a durable stream; an operator replays it ahead of newer events. The body is still broken, so it parks again.',
       },
       {
         id: 'no-unique-constraint',
         label: 'No unique key',
+        worstAnomaly: 'lost-event',
         summary: 'Shipments has no unique key: an event redelivered after a subscription restart ships twice unless the idempotency switch is on.',
       },
       {
         id: 'ack-on-error',
         label: 'Ack in the catch block',
+        worstAnomaly: 'lost-event',
         summary: 'The handler catches its own errors and acks anyway: a moment of database downtime loses the event without a trace.',
       },
     ],
@@ -313,8 +336,9 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'SET after commit',
+        worstAnomaly: 'stale-cache',
         summary:
-          'Each writer commits, then SETs the row it wrote. A SET that fails or never runs keeps the old value; two writers whose SETs land in the other order leave the older one. Readers get it until the TTL ends.',
+          'Each writer commits, then SETs the row it wrote. Between the two, readers get the old value. A SET that fails or never runs keeps it until the TTL ends or the next write heals the key; two writers whose SETs land in the other order leave the older one.',
       },
     ],
     tables: ['service.orders'],
@@ -338,8 +362,9 @@ export const PATTERN_CATALOG: PatternInfo[] = [
       {
         id: 'default',
         label: 'DEL after commit',
+        worstAnomaly: 'stale-cache',
         summary:
-          'Delete is not always safe. Two late DELs commute, so reordered writers do no harm, unlike SET. But a DEL that fails or never runs keeps the old value until the TTL, not a miss; and a reader that read the old row before the commit and fills after the DEL puts it back.',
+          'Delete is not always safe. Two late DELs commute, so reordered writers leave no stale key behind, unlike SET; but until the late DEL lands, readers are served the old value. A DEL that fails or never runs keeps it until the TTL, not a miss; and a reader that read the old row before the commit and fills after the DEL puts it back.',
       },
     ],
     tables: ['service.orders'],

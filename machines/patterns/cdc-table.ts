@@ -23,6 +23,7 @@ import {
 } from '../actors/order-service';
 import type { Broker, OutgoingMessage } from '../actors/broker';
 import { cdcConnectorProcess, CONNECTOR_STATE_TABLE, OFFSETS_GROUP, OFFSETS_TOPIC, type RowChange } from '../actors/cdc-connector';
+import { currentOrder } from '../actors/orders-concerned';
 import { ROW_CHANGE_CONSUMER_TABLES, rowChangeConsumerProcess } from '../actors/row-change-consumer';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { prepareWalRun, showPos, slotInspection, walRecordsInspection, WAL_ORIGIN_TABLE } from '../actors/wal';
@@ -136,13 +137,14 @@ function serviceOperations(variant: string): Record<string, Operation<ServiceCon
       crashable: true,
       latencyMs: 5,
       intent: (context) => `inserting order ${context.current?.orderId ?? '?'}`,
+      about: currentOrder,
       run: (ctx) => {
         const request = ctx.context.current!;
         return writeRow(
           ctx,
           `insert order ${request.orderId}`,
           `INSERT INTO service.orders (id, customer, ${amount}, created_at) VALUES ($1, $2, $3, $4)`,
-          [request.orderId, request.customer, amountFor(request, ctx.fault), ctx.timestamp()],
+          [request.orderId, request.customer, amountFor(request, ctx), ctx.timestamp()],
           { reply: `201 Created (order ${request.orderId})`, caption: `The service commits order ${request.orderId}; it publishes nothing itself.` },
           `Order ${request.orderId} is not inserted.`,
         );
@@ -153,13 +155,14 @@ function serviceOperations(variant: string): Record<string, Operation<ServiceCon
       crashable: true,
       latencyMs: 5,
       intent: (context) => `updating order ${context.current?.orderId ?? '?'}`,
+      about: currentOrder,
       run: (ctx) => {
         const request = ctx.context.current!;
         return writeRow(
           ctx,
           `update order ${request.orderId}`,
           `UPDATE service.orders SET ${amount} = $2 WHERE id = $1`,
-          [request.orderId, amountFor(request, ctx.fault)],
+          [request.orderId, amountFor(request, ctx)],
           { reply: '200 OK', caption: `The service updates order ${request.orderId} to ${request.amountCents / 100} EUR.` },
           `The service finds no order ${request.orderId} to change.`,
         );
@@ -170,6 +173,7 @@ function serviceOperations(variant: string): Record<string, Operation<ServiceCon
       crashable: true,
       latencyMs: 5,
       intent: (context) => `deleting order ${context.current?.orderId ?? '?'}`,
+      about: currentOrder,
       run: (ctx) => {
         const request = ctx.context.current!;
         return writeRow(

@@ -35,6 +35,7 @@ import {
   type OrderServiceEvent,
 } from '../actors/order-service';
 import { CONSUMER_GROUP, CONSUMER_PARTICIPANT } from '../actors/consumer';
+import { currentOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { catchUpSubscriberProcess, subscriberLag, type CatchUpContext, type CheckpointTable, type EventHandler } from '../actors/projection';
@@ -264,6 +265,7 @@ const readStream: Operation<EventSourcedServiceContext> = {
   crashable: true,
   latencyMs: 6,
   intent: (context) => `reading ${streamOf(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const { current: request, who } = ctx.context;
     const state = foldOrder(ctx.store.readStream(streamOf(request!.orderId)));
@@ -288,6 +290,7 @@ const append: Operation<EventSourcedServiceContext> = {
   crashable: true,
   latencyMs: 5,
   intent: (context) => `appending ${context.pending?.event.type ?? 'the event'} to ${streamOf(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const { who, attempts } = ctx.context;
     const { event, expected } = ctx.context.pending!;
@@ -325,6 +328,7 @@ const reply: Operation<EventSourcedServiceContext> = {
   crashable: true,
   latencyMs: 2,
   intent: (context) => `answering the client about order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const { who, current: request } = ctx.context;
     const answer = ctx.context.reply!;

@@ -1,4 +1,4 @@
-/** Every pattern the simulation can run, by id. */
+/** Every pattern of the vocabulary, as the statechart definition the simulation runs. */
 import type { PatternDefinition } from '../kernel/pattern';
 import type { PatternId } from '../kernel/vocabulary';
 import { naiveDbFirst } from './naive-db-first';
@@ -16,7 +16,7 @@ import { cacheSet } from './cache-set';
 import { cacheDelete } from './cache-delete';
 
 
-export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
+export const PATTERNS: Readonly<Record<PatternId, PatternDefinition>> = {
   'naive-db-first': naiveDbFirst,
   'outbox-polling': outboxPolling,
   'outbox-cdc': outboxCdc,
@@ -32,6 +32,10 @@ export const PATTERNS: Partial<Record<PatternId, PatternDefinition>> = {
   'cache-delete': cacheDelete,
 };
 
+// A Map, not the object: the id comes from a URL or a command line, and `PATTERNS["constructor"]`
+// would find Object's constructor instead of nothing.
+const BY_ID: ReadonlyMap<string, PatternDefinition> = new Map(Object.entries(PATTERNS));
+
 export function getPattern(id: string): PatternDefinition | undefined {
-  return (PATTERNS as Record<string, PatternDefinition | undefined>)[id];
+  return BY_ID.get(id);
 }

@@ -25,6 +25,7 @@ import {
 } from '../actors/order-service';
 import { consumerProcess, groupConsumerProcess, type ConsumerContext } from '../actors/consumer';
 import { ORDERS_TOPIC } from '../actors/outbox-relay';
+import { currentOrder, firstOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
@@ -100,13 +101,14 @@ const publish: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 6,
   intent: (context) => `publishing OrderPlaced for order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
-    const invalid = ctx.fault?.kind === 'db-write-fails';
+    const invalid = ctx.faultHere('db-write-fails') !== undefined;
     const payload: OrderPayload = {
       orderId: request.orderId,
       customer: request.customer,
-      amountCents: amountFor(request, ctx.fault),
+      amountCents: amountFor(request, ctx),
       placedAt: ctx.timestamp(),
     };
     const outcome = ctx.broker.publish({
@@ -142,6 +144,7 @@ const readOwnOrder: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 2,
   intent: (context) => `reading order ${context.current?.orderId ?? '?'} back`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const result = await ctx.db.statement<{ id: number }>(`read order ${request.orderId} back`, 'SELECT id FROM service.orders WHERE id = $1', [request.orderId]);
@@ -162,11 +165,12 @@ const projectOrder: Operation<ConsumerContext> = {
   crashable: true,
   latencyMs: 4,
   intent: (context) => `writing order ${context.batch[0]?.orderId ?? '?'} from its event`,
+  about: (context) => firstOrder(context.batch),
   async run(ctx) {
     const message = ctx.context.batch[0]!;
     const order = JSON.parse(message.payload ?? '{}') as OrderPayload;
     // A redelivery must change nothing: the order id is the key, so a repeat is a no-op.
-    const amount = ctx.fault?.kind === 'db-write-fails' ? -Math.abs(order.amountCents) : order.amountCents;
+    const amount = ctx.faultHere('db-write-fails') ? -Math.abs(order.amountCents) : order.amountCents;
     const written = await ctx.db.transaction(`project order ${message.orderId}`, (tx) =>
       tx.query('INSERT INTO service.orders (id, customer, amount_cents, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
         order.orderId,

@@ -17,6 +17,7 @@ import {
 } from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
 import { ORDERS_TOPIC } from '../actors/outbox-relay';
+import { currentOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
@@ -71,10 +72,11 @@ const writeOrder: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 4,
   intent: (context) => `writing order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const written = await ctx.db.transaction(`insert order ${request.orderId}`, (tx) =>
-      insertOrder(tx, request, amountFor(request, ctx.fault), ctx.timestamp()),
+      insertOrder(tx, request, amountFor(request, ctx), ctx.timestamp()),
     );
     if (!written.ok) {
       ctx.emit({ from: 'service', to: CLIENT_PARTICIPANT, kind: 'reply', label: '500 Internal Server Error', ok: false });
@@ -97,6 +99,7 @@ const publish: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 6,
   intent: (context) => `publishing OrderPlaced for order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const outcome = ctx.broker.publish({

@@ -19,6 +19,7 @@ import { CLIENT_PARTICIPANT } from '../actors/client';
 import { createSingleWriteServiceMachine, type OrderServiceContext, SERVICE_PARTICIPANT } from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
 import { cdcConnectorProcess, HEARTBEAT_TABLE, HEARTBEAT_TABLE_NAME, OFFSETS_GROUP, OFFSETS_TOPIC, type RowChange } from '../actors/cdc-connector';
+import { currentOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE, OUTBOX_TABLE } from '../actors/postgres';
 import { restartOperation } from '../actors/process';
 import { prepareWalRun, slotInspection, walRecordsInspection, WAL_ORIGIN_TABLE } from '../actors/wal';
@@ -39,6 +40,7 @@ function writeOrderAndOutbox(deleteAfterInsert: boolean): Operation<ServiceConte
     crashable: true,
     latencyMs: 5,
     intent: (context) => `writing order ${context.current?.orderId ?? '?'} and its outbox row`,
+    about: currentOrder,
     async run(ctx) {
       const request = ctx.context.current!;
       const eventId = ctx.nextId('evt');
@@ -52,7 +54,7 @@ function writeOrderAndOutbox(deleteAfterInsert: boolean): Operation<ServiceConte
            VALUES ($1, 'Order', $2, 'OrderPlaced', $3, $4) RETURNING id`,
           [eventId, String(request.orderId), JSON.stringify({ orderId: request.orderId, amountCents: request.amountCents }), at],
         );
-        await insertOrder(tx, request, amountFor(request, ctx.fault), at);
+        await insertOrder(tx, request, amountFor(request, ctx), at);
         if (deleteAfterInsert) await tx.query('DELETE FROM service.outbox WHERE id = $1', [inserted.rows[0]!.id]);
       });
       if (!written.ok) {

@@ -16,6 +16,7 @@ import {
   type OrderServiceContext,
   type OrderServiceEvent,
 } from '../actors/order-service';
+import { currentOrder } from '../actors/orders-concerned';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { amountFor, insertOrder } from './order-writes';
 
@@ -96,6 +97,7 @@ const reserveId: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 2,
   intent: (context) => `taking an outbox id for order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const result = await ctx.db.statement<{ id: number }>(`take an outbox id for order ${request.orderId}`, `SELECT nextval('service.outbox_id_seq') AS id`);
@@ -113,11 +115,12 @@ const writeOrder: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 5,
   intent: (context) => `writing order ${nextToWrite(context)?.request.orderId ?? '?'} with outbox id ${nextToWrite(context)?.outboxId ?? '?'}`,
+  about: (context) => [nextToWrite(context)?.request.orderId ?? []].flat(),
   async run(ctx) {
     const { request, outboxId, eventId } = nextToWrite(ctx.context)!;
     const at = ctx.timestamp();
     const written = await ctx.db.transaction(`insert order ${request.orderId} + outbox row ${outboxId}`, async (tx) => {
-      await insertOrder(tx, request, amountFor(request, ctx.fault), at);
+      await insertOrder(tx, request, amountFor(request, ctx), at);
       await tx.query(
         `INSERT INTO service.outbox (id, event_id, aggregate_type, aggregate_id, event_type, payload, created_at)
          VALUES ($1, $2, 'Order', $3, 'OrderPlaced', $4, $5)`,

@@ -15,6 +15,7 @@ import { claimingRelayProcess, claimsInspection, OUTBOX_CLAIM_COLUMNS } from '..
 import { idCursorRelayMemory, idCursorRelayProcess } from '../actors/id-cursor-relay';
 import { idCursorServiceProcess } from './outbox-id-cursor-service';
 import { ORDERS_TOPIC, pollingRelayProcess, RELAY_PARTICIPANT, relayMemory } from '../actors/outbox-relay';
+import { currentOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE, OUTBOX_PENDING_INDEX, OUTBOX_TABLE } from '../actors/postgres';
 import { restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
@@ -33,13 +34,14 @@ const writeOrderAndOutbox = (eventTypes: readonly string[]): Operation<ServiceCo
   crashable: true,
   latencyMs: 5,
   intent: (context) => `writing order ${context.current?.orderId ?? '?'} and its outbox row${eventTypes.length === 1 ? '' : 's'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const eventIds = eventTypes.map(() => ctx.nextId('evt'));
     const at = ctx.timestamp();
     const rows = eventTypes.length === 1 ? 'outbox row' : `${eventTypes.length} outbox rows`;
     const written = await ctx.db.transaction(`insert order ${request.orderId} + ${rows}`, async (tx) => {
-      await insertOrder(tx, request, amountFor(request, ctx.fault), at);
+      await insertOrder(tx, request, amountFor(request, ctx), at);
       for (const [i, eventType] of eventTypes.entries()) {
         await tx.query(
           `INSERT INTO service.outbox (event_id, aggregate_type, aggregate_id, event_type, payload, created_at)

@@ -27,6 +27,7 @@ import {
   type OrderServiceEvent,
 } from '../actors/order-service';
 import { EVENT_STORE_PARTICIPANT, type AppendResult, type EventData } from '../actors/event-store';
+import { currentOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { operatorProcess, subscriptionInspection, subscriptionServerProcess, type SubscriptionServerContext } from '../actors/subscription-server';
@@ -100,6 +101,7 @@ const append: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 5,
   intent: (context) => `appending OrderPlaced for order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const body: OrderPlacedBody = { orderId: request.orderId, customer: request.customer, amountCents: request.amountCents };
@@ -111,7 +113,8 @@ const append: Operation<ServiceContext> = {
       return {
         event: { type: 'APPENDED' },
         caption:
-          ctx.fault?.kind === 'malformed-event'
+          // What the store kept, not what was armed: a `malformed-event` fault cuts the body short.
+          result.events[0]?.data !== event.data
             ? `The service appends order ${request.orderId}; the store keeps a body cut short.`
             : `The service appends OrderPlaced for order ${request.orderId} to ${stream}.`,
       };
@@ -147,6 +150,7 @@ const retryAppend: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 5,
   intent: (context) => `appending order ${context.current?.orderId ?? '?'} again`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const event = ctx.context.pending!;

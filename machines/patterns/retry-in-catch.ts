@@ -28,6 +28,7 @@ import {
 } from '../actors/order-service';
 import { consumerProcess } from '../actors/consumer';
 import { ORDERS_TOPIC } from '../actors/outbox-relay';
+import { currentOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
@@ -102,12 +103,13 @@ const writeOrder: Operation<ServiceContext> = {
   crashable: true,
   latencyMs: 4,
   intent: (context) => `writing order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     // The event object exists before the try, so every attempt carries the same id.
     const eventId = ctx.nextId('evt');
     const written = await ctx.db.transaction(`insert order ${request.orderId}`, (tx) =>
-      insertOrder(tx, request, amountFor(request, ctx.fault), ctx.timestamp()),
+      insertOrder(tx, request, amountFor(request, ctx), ctx.timestamp()),
     );
     if (!written.ok) {
       return {
@@ -130,6 +132,7 @@ function publishAttempt(kind: 'first' | 'retry'): Operation<ServiceContext> {
       kind === 'first'
         ? `publishing OrderPlaced for order ${context.current?.orderId ?? '?'}`
         : `retrying the publish for order ${context.current?.orderId ?? '?'} (attempt ${context.retries})`,
+    about: currentOrder,
     async run(ctx) {
       const request = ctx.context.current!;
       const { retries } = ctx.context;

@@ -33,6 +33,7 @@ import {
   type OrderServiceEvent,
 } from '../actors/order-service';
 import { ORDERS_TOPIC } from '../actors/outbox-relay';
+import { currentOrder } from '../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE } from '../actors/postgres';
 import { CRASHED_STATE, restartOperation } from '../actors/process';
 import { findPattern } from './catalog';
@@ -56,6 +57,10 @@ const TX_LOG_TABLE = `CREATE TABLE service.tx_log (
 
 function gidFor(orderId: number): string {
   return `gx-${orderId}`;
+}
+
+function orderOfGid(gid: string): number {
+  return Number(gid.slice('gx-'.length));
 }
 
 function capabilityOf(variant: string): BrokerCapability {
@@ -100,6 +105,7 @@ const checkStock: Operation<OrderServiceContext> = {
   crashable: true,
   latencyMs: 2,
   intent: (context) => `checking stock for order ${context.current?.orderId ?? '?'}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const probe = await ctx.db.statement(`lock stock for order ${request.orderId}`, 'SELECT qty FROM service.stock WHERE sku = $1 FOR UPDATE NOWAIT', [SKU]);
@@ -195,13 +201,14 @@ const prepareDb: Operation<CoordinatorContext> = {
   crashable: true,
   latencyMs: 6,
   intent: (context) => `asking Postgres to prepare ${gidFor(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const gid = gidFor(request.orderId);
     const prepared = await ctx.db.prepare(`prepare ${gid}: order ${request.orderId} + stock`, gid, async (tx) => {
       // NOWAIT: a lock held by another in-doubt transaction is a "no" vote, not an endless wait.
       await tx.query('SELECT qty FROM service.stock WHERE sku = $1 FOR UPDATE NOWAIT', [SKU]);
-      await insertOrder(tx, request, amountFor(request, ctx.fault), ctx.timestamp());
+      await insertOrder(tx, request, amountFor(request, ctx), ctx.timestamp());
       await tx.query('UPDATE service.stock SET qty = qty - 1 WHERE sku = $1', [SKU]);
     });
     if (!prepared.ok) {
@@ -218,6 +225,7 @@ const prepareBroker = (capability: BrokerCapability): Operation<CoordinatorConte
   crashable: true,
   latencyMs: 4,
   intent: (context) => `asking the broker to prepare ${gidFor(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const gid = gidFor(request.orderId);
@@ -240,6 +248,7 @@ const logCommit: Operation<CoordinatorContext> = {
   crashable: true,
   latencyMs: 3,
   intent: (context) => `logging its commit decision for ${gidFor(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const gid = gidFor(ctx.context.current!.orderId);
     await ctx.db.statement(`log commit of ${gid}`, `INSERT INTO service.tx_log (gid, decision, logged_at) VALUES ($1, 'commit', $2)`, [gid, ctx.timestamp()]);
@@ -252,6 +261,7 @@ const commitDb: Operation<CoordinatorContext> = {
   crashable: true,
   latencyMs: 3,
   intent: (context) => `sending COMMIT PREPARED for ${gidFor(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const gid = gidFor(ctx.context.current!.orderId);
     await ctx.db.statement(`commit ${gid}`, `COMMIT PREPARED '${gid}'`);
@@ -264,6 +274,7 @@ const commitBroker: Operation<CoordinatorContext> = {
   crashable: true,
   latencyMs: 4,
   intent: (context) => `telling the broker to commit ${gidFor(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const gid = gidFor(request.orderId);
@@ -281,6 +292,7 @@ const rollbackDb: Operation<CoordinatorContext> = {
   crashable: true,
   latencyMs: 3,
   intent: (context) => `sending ROLLBACK PREPARED for ${gidFor(context.current?.orderId ?? 0)}`,
+  about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
     const gid = gidFor(request.orderId);
@@ -319,6 +331,7 @@ const recover: Operation<CoordinatorContext> = {
     }
     return {
       event: { type: 'RECOVERED' },
+      orders: [...new Set([...dbGids, ...brokerGids])].map(orderOfGid),
       caption: done.length > 0 ? `The coordinator reads its log and ${done.join(', ')}.` : 'The coordinator reads its log: nothing is in doubt.',
     };
   },

@@ -2,16 +2,16 @@
 import { explorePattern, type ExploredPattern, type ExploredRun } from '../../machines/kernel/explore';
 import type { PatternDefinition } from '../../machines/kernel/pattern';
 import { formatFault } from '../../machines/kernel/scenario';
-import { ANOMALY_IDS, type AnomalyId } from '../../machines/kernel/vocabulary';
-import { getPattern } from '../../machines/patterns/index';
-import { parseFlags, runnablePattern, runnablePatternIds, scenarioFromFlags } from './args';
+import { ANOMALY_IDS, PATTERN_IDS, type AnomalyId } from '../../machines/kernel/vocabulary';
+import { PATTERNS } from '../../machines/patterns/index';
+import { knownPattern, parseFlags, scenarioFromFlags } from './args';
 import { note, print, printJson, withDatabase } from './io';
 import { indent, seconds, table } from './text';
 
 export async function exploreCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('explore', args, { json: { type: 'boolean' }, seed: { type: 'string' } }, 1);
   const target = positionals[0];
-  const patterns = target === 'all' ? runnablePatternIds().map((id) => getPattern(id)!) : [runnablePattern(target, 'explore')];
+  const patterns = target === 'all' ? PATTERN_IDS.map((id) => PATTERNS[id]) : [knownPattern(target, 'explore')];
   // Validated per pattern through the same helper as `run`, so `--seed` means the same everywhere.
   const seeds = patterns.map((p) => scenarioFromFlags('explore', p, { seed: values.seed }).seed);
 
@@ -41,8 +41,9 @@ function progressLine(id: string): ((done: number, total: number) => void) | und
   };
 }
 
-function cell(anomalies: AnomalyId[] | undefined): string {
+function cell(anomalies: AnomalyId[] | 'unsettled' | undefined): string {
   if (!anomalies) return '?';
+  if (anomalies === 'unsettled') return 'did not settle';
   return anomalies.length === 0 ? 'consistent' : anomalies.join(', ');
 }
 
@@ -50,11 +51,11 @@ function describeExploration(pattern: PatternDefinition, explored: ExploredPatte
   const blocks = [`${pattern.info.id} — ${pattern.info.title} (seed ${seed})`];
   for (const variant of pattern.info.variants) {
     const runs = explored.runs.filter((r) => r.variant === variant.id);
-    const plans = new Map<string, { off?: AnomalyId[]; on?: AnomalyId[] }>();
+    const plans = new Map<string, { off?: AnomalyId[] | 'unsettled'; on?: AnomalyId[] | 'unsettled' }>();
     for (const run of runs) {
-      const key = run.faults.map(formatFault).join(' + ') || '(no fault)';
+      const key = `orders ${run.orders.join(',')}  ${run.faults.map(formatFault).join(' + ') || '(no fault)'}`;
       const entry = plans.get(key) ?? {};
-      entry[run.idempotentConsumer ? 'on' : 'off'] = run.anomalies;
+      entry[run.idempotentConsumer ? 'on' : 'off'] = run.settled ? run.anomalies : 'unsettled';
       plans.set(key, entry);
     }
     const rows = [['fault', 'idempotency off', 'idempotency on'], ...[...plans].map(([key, r]) => [key, cell(r.off), cell(r.on)])];
@@ -68,5 +69,6 @@ function profile(runs: ExploredRun[]): string {
   const seen = new Set(runs.flatMap((r) => r.anomalies));
   const can = ANOMALY_IDS.filter((id) => seen.has(id));
   const never = ANOMALY_IDS.filter((id) => !seen.has(id));
-  return `can cause: ${can.join(', ') || 'nothing'}; never: ${never.join(', ') || 'nothing'}`;
+  const unsettled = runs.filter((r) => !r.settled).length;
+  return `can cause: ${can.join(', ') || 'nothing'}; never: ${never.join(', ') || 'nothing'}${unsettled > 0 ? `; ${unsettled} runs did not settle` : ''}`;
 }

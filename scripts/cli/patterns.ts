@@ -1,5 +1,4 @@
-/** `lab patterns`: what the lab knows about, and which patterns the simulation can run today. */
-import { PATTERN_CATALOG } from '../../machines/patterns/catalog';
+/** `lab patterns`: every pattern the lab runs, with what it promises and its worst single-fault anomaly. */
 import { PATTERNS } from '../../machines/patterns/index';
 import { PATTERN_IDS } from '../../machines/kernel/vocabulary';
 import { parseFlags } from './args';
@@ -8,25 +7,23 @@ import { indent } from './text';
 
 export interface PatternListing {
   id: string;
-  runnable: boolean;
-  title: string | null;
-  promise: string | null;
-  worstAnomaly: string | null;
+  title: string;
+  promise: string;
+  worstAnomaly: string;
   variants: string[];
-  hasConsumer: boolean | null;
+  hasConsumer: boolean;
 }
 
 export function listPatterns(): PatternListing[] {
   return PATTERN_IDS.map((id) => {
-    const info = PATTERN_CATALOG.find((p) => p.id === id);
+    const { info } = PATTERNS[id];
     return {
       id,
-      runnable: PATTERNS[id] !== undefined,
-      title: info?.title ?? null,
-      promise: info?.promise ?? null,
-      worstAnomaly: info?.worstAnomaly ?? null,
-      variants: info?.variants.map((v) => v.id) ?? [],
-      hasConsumer: info?.hasConsumer ?? null,
+      title: info.title,
+      promise: info.promise,
+      worstAnomaly: info.worstAnomaly,
+      variants: info.variants.map((v) => v.id),
+      hasConsumer: info.hasConsumer,
     };
   });
 }
@@ -38,10 +35,9 @@ export async function patternsCommand(args: string[]): Promise<number> {
     printJson(listing);
     return 0;
   }
-  const described = listing.filter((p) => p.title !== null);
-  const blocks = described.map((p) =>
+  const blocks = listing.map((p) =>
     [
-      `${p.id}  ${p.runnable ? '[runs]' : '[not runnable yet]'}`,
+      p.id,
       indent(
         [
           p.title,
@@ -52,9 +48,7 @@ export async function patternsCommand(args: string[]): Promise<number> {
       ),
     ].join('\n'),
   );
-  const planned = listing.filter((p) => p.title === null).map((p) => p.id);
-  if (planned.length > 0) blocks.push(`Planned, not described yet: ${planned.join(', ')}`);
-  blocks.push(`Try: lab run ${described.find((p) => p.runnable)?.id ?? '<pattern>'} --points`);
+  blocks.push(`Try: lab run ${listing[0]!.id} --points`);
   print(blocks.join('\n\n'));
   return 0;
 }

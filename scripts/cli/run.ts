@@ -1,8 +1,10 @@
 /** `lab run`: one scenario, shown as the numbered steps the lab page would play, then its outcome. */
 import { faultSites, runScenario } from '../../machines/kernel/explore';
 import { formatFault } from '../../machines/kernel/scenario';
-import type { ArmedFault, RunResult } from '../../machines/kernel/types';
-import { parseFlags, runnablePattern, scenarioFromFlags } from './args';
+import type { RunResult } from '../../machines/kernel/types';
+import { unstruckFaults as unstruckWithReasons } from '../../machines/kernel/unstruck';
+import { knownPattern, parseFlags, scenarioFromFlags } from './args';
+import { EXIT_NOT_SETTLED, EXIT_OK } from './errors';
 import { note, print, printJson, withDatabase } from './io';
 import { indent, table } from './text';
 
@@ -18,7 +20,7 @@ const RUN_OPTIONS = {
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('run', args, RUN_OPTIONS, 1);
-  const pattern = runnablePattern(positionals[0], 'run');
+  const pattern = knownPattern(positionals[0], 'run');
   const scenario = scenarioFromFlags('run', pattern, values);
   if (scenario.idempotentConsumer && !pattern.info.hasConsumer) note(`note: ${pattern.info.id} has no consumer, so --idempotent changes nothing`);
 
@@ -27,24 +29,21 @@ export async function runCommand(args: string[]): Promise<number> {
 
   if (values.json) printJson(result);
   else print(describeRun(result, pattern.info.title, values.points ?? false));
-  return 0;
+  // A run cut off at the step limit has no final outcome; a script must not read it as one.
+  return result.outcome.settled ? EXIT_OK : EXIT_NOT_SETTLED;
 }
 
 /** Armed faults that never took effect, and why: a typo in a point must not pass for "no anomaly". */
 export function unstruckFaults(result: RunResult): string[] {
-  return result.scenario.faults.flatMap((fault) => {
-    if (result.steps.some((s) => sameFault(s.struck, fault))) return [];
-    const step = result.steps.find((s) => s.point === fault.at);
+  return unstruckWithReasons(result.steps, result.scenario.faults).map(({ fault, reason }) => {
     const text = formatFault(fault);
-    if (!step) return [`${text} armed but never reached: this run has no step ${fault.at} (list the points with --points)`];
-    if (!step.faultKinds.includes(fault.kind))
-      return [`${text} reached at step ${step.index}, but ${fault.kind} cannot strike there (allowed: ${step.faultKinds.join(', ') || 'none'})`];
-    return [`${text} reached at step ${step.index} but did not strike (another fault took effect there first)`];
+    if (reason.kind === 'never-reached') return `${text} armed but never reached: ${reason.text} (list the points with --points)`;
+    if (reason.kind === 'cannot-strike') {
+      const kinds = result.steps.find((s) => s.index === reason.step)?.faultKinds ?? [];
+      return `${text} did not strike: ${reason.text} (armable there: ${kinds.join(', ') || 'nothing'})`;
+    }
+    return `${text} did not strike: ${reason.text}`;
   });
-}
-
-function sameFault(a: ArmedFault | undefined, b: ArmedFault): boolean {
-  return a !== undefined && a.kind === b.kind && a.at === b.at;
 }
 
 function describeRun(result: RunResult, title: string, showPoints: boolean): string {

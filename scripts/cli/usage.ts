@@ -1,15 +1,15 @@
 import { FAULT_KINDS } from '../../machines/kernel/vocabulary';
-import { MAX_FAULTS, MAX_ORDERS, MAX_ORDER_TIME_MS } from '../../machines/kernel/scenario';
+import { MAX_FAULTS, MAX_OCCURRENCE, MAX_ORDERS, MAX_ORDER_TIME_MS, MAX_SEED } from '../../machines/kernel/scenario';
 
 export const USAGE = `Dual Write Lab — run the simulation from the command line.
 
 Usage: lab <command> [options]        (npm run lab -- <command>, or dual-write-lab <command>)
 
 Commands
-  patterns [--json]                   list the patterns and which ones can run yet
+  patterns [--json]                   list the patterns, their promise and worst single-fault anomaly
   run <pattern> [options]             run one scenario: its steps, then what broke
-      --fault <kind>@<point>          arm a fault (repeatable, at most ${MAX_FAULTS}); point = actor.operation[:n]
-      --seed <n>                      scheduler seed, 0 to ${2 ** 31 - 1} (default 1)
+      --fault <kind>@<point>          arm a fault (repeatable, at most ${MAX_FAULTS}); point = actor.operation[:n], n 1–${MAX_OCCURRENCE}
+      --seed <n>                      scheduler seed, 0 to ${MAX_SEED} (default 1)
       --idempotent on|off             consumer deduplicates through processed_events (default off)
       --variant <id>                  pattern variant (default "default")
       --orders <ms,ms,…>              arrival times of up to ${MAX_ORDERS} orders, 0–${MAX_ORDER_TIME_MS} ms (default 0,40)
@@ -27,4 +27,7 @@ Examples
   lab run outbox-polling --fault crash@relay.mark:1 --idempotent on
   lab explore all --json > profile.json
 
-Exit codes: 0 ok, 1 unexpected failure (DEBUG=1 shows the stack), 2 bad arguments.`;
+Numbers are whole numbers written in decimal digits (42, not 0x2a, 4.2e1, +42 or 042).
+
+Exit codes: 0 ok, 1 unexpected failure (DEBUG=1 shows the stack), 2 bad arguments,
+3 (run) the run did not settle: it stopped at its step limit, so its outcome is not final.`;

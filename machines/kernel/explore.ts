@@ -63,6 +63,11 @@ export interface ExploreOptions {
   orderSets?: readonly (readonly number[])[];
   /** Called after each run with how many are done out of how many. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with each run's full result (steps, trace) as it completes, before it is dropped: lets
+   * a caller check every step of every run without the exploration keeping them all in memory.
+   */
+  onRun?: (result: RunResult, run: ExploredRun) => void;
 }
 
 export async function explorePattern(db: LabDatabase, pattern: PatternDefinition, options: ExploreOptions = {}): Promise<ExploredPattern> {
@@ -83,7 +88,9 @@ export async function explorePattern(db: LabDatabase, pattern: PatternDefinition
   for (const { base, faults } of plans) {
     for (const idempotentConsumer of [false, true]) {
       const result = await runScenario(db, pattern, { ...base, faults, idempotentConsumer });
-      runs.push({ variant: base.variant, orders: base.orders, faults, idempotentConsumer, anomalies: anomalyIds(result), settled: result.outcome.settled, struck: allStruck(result) });
+      const run: ExploredRun = { variant: base.variant, orders: base.orders, faults, idempotentConsumer, anomalies: anomalyIds(result), settled: result.outcome.settled, struck: allStruck(result) };
+      runs.push(run);
+      options.onRun?.(result, run);
       options.onProgress?.(++done, total);
     }
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One fork per core. Vitest's default leaves one core to itself (cores - 1), which on the
+    // 2-core machines here runs the files one at a time; the main process only collects results.
+    maxWorkers: availableParallelism(),
   },
 });

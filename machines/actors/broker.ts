@@ -8,6 +8,9 @@ import { hashString } from '../kernel/rng';
 import type { TopicMessage, TopicSnapshot } from '../kernel/types';
 import { armedOneOf, type TraceSink } from '../kernel/traced-database';
 import type { FaultKind } from '../kernel/vocabulary';
+import type { BrokerCapability, BrokerPort, OutgoingMessage, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
+
+export type { BrokerCapability, BrokerPort, OutgoingMessage, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
 
 export const BROKER_PARTICIPANT = 'broker';
 export const DEFAULT_PARTITIONS = 2;
@@ -16,26 +19,6 @@ export const DOWNSTREAM_GROUP = 'shipping';
 
 /** The faults a publish (or an XA prepare or commit) can meet at the broker. */
 const PUBLISH_FAULTS: readonly FaultKind[] = ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost'];
-
-export interface OutgoingMessage {
-  topic: string;
-  key: string;
-  eventId: string;
-  eventType: string;
-  orderId: number;
-  /** For row-change events (CDC on a table): create, update or delete. */
-  op?: 'c' | 'u' | 'd';
-  /** The event's body as JSON text, when a consumer reads more than the ids. */
-  payload?: string;
-  /** Where the source put the event in its own order (an outbox row id), so order can be checked. */
-  sourceSeq?: number;
-}
-
-export interface StoredMessage extends OutgoingMessage {
-  partition: number;
-  offset: number;
-  storedAt: number;
-}
 
 interface BrokerContext {
   partitions: Record<string, StoredMessage[][]>;
@@ -126,34 +109,6 @@ export const brokerMachine = setup({
 
 export type BrokerSnapshot = SnapshotFrom<typeof brokerMachine>;
 
-/** The calls a participant makes on the broker during one operation. */
-export interface BrokerPort {
-  publish(message: OutgoingMessage): PublishOutcome;
-  /** Reads from each partition's position on; counts each message as delivered. */
-  fetch(group: string, topic: string, positions: number[], max: number): StoredMessage[];
-  commitOffset(group: string, topic: string, partition: number, offset: number): void;
-  committedOffsets(group: string, topic: string): number[];
-  /**
-   * Two-phase commit, phase one: the broker stores the message under `gid` without showing it to
-   * consumers. A Kafka-like broker (`log-only`) has no such protocol and refuses; an `xa` broker
-   * accepts. Publish faults strike here as on a publish.
-   */
-  prepare(gid: string, message: OutgoingMessage, capability: BrokerCapability): { ok: true } | { ok: false; error: string };
-  /** Phase two: append the prepared messages to their topics (consumers see them now). */
-  commitPrepared(gid: string): PublishOutcome[];
-  /** Phase two, abort: forget the prepared messages. */
-  rollbackPrepared(gid: string): void;
-  /** Global transaction ids the broker holds prepared, in doubt. */
-  preparedIds(): string[];
-}
-
-export type BrokerCapability = 'log-only' | 'xa';
-
-export type PublishOutcome =
-  | { ok: true; stored: StoredMessage }
-  /** `stored` says whether the log really holds it, whatever the caller was told. */
-  | { ok: false; stored: StoredMessage | null; error: string };
-
 /** Owns the broker's snapshot across a run and hands out ports bound to one operation. */
 export const MESSAGES_AVAILABLE = { type: 'MESSAGES_AVAILABLE' } as const;
 
@@ -204,6 +159,11 @@ export class Broker {
     return Object.entries(this.context.prepared ?? {})
       .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
       .flatMap(([gid, messages]) => messages.map((message) => ({ gid, message })));
+  }
+
+  /** The topics as the live views show them, with the downstream group's committed offsets. */
+  topicsView(): TopicSnapshot[] {
+    return this.snapshotTopics(DOWNSTREAM_GROUP);
   }
 
   snapshotTopics(group: string): TopicSnapshot[] {

@@ -8,6 +8,9 @@
  */
 import type { TraceSink } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
+import type { CacheCallResult, CacheGetResult, CachePort } from '../kernel/ports/cache';
+
+export type { CacheCallResult, CacheGetResult, CachePort } from '../kernel/ports/cache';
 
 export const CACHE_PARTICIPANT = 'cache';
 /** Simulated milliseconds a value lives unless the writer says otherwise. */
@@ -29,16 +32,6 @@ export interface CacheRead {
   key: string;
   by: string;
   value: string | null;
-}
-
-export type CacheCallResult = { ok: true } | { ok: false; error: string };
-export type CacheGetResult = { ok: true; value: string | null } | { ok: false; error: string };
-
-/** The calls a participant makes on the cache during one operation. */
-export interface CachePort {
-  get(key: string): CacheGetResult;
-  set(key: string, value: string, ttlMs?: number): CacheCallResult;
-  del(key: string): CacheCallResult;
 }
 
 const UNAVAILABLE = 'cache unavailable: connection pool exhausted';

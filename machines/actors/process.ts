@@ -4,11 +4,9 @@
  * had written to Postgres or the broker.
  */
 import type { Operation } from '../kernel/pattern';
+import { lowerFirst, RESTARTED_EVENT } from '../kernel/process';
 
-export const CRASHED_STATE = 'crashed';
-
-export const CRASH_EVENT = { type: 'CRASH' } as const;
-export const RESTARTED_EVENT = { type: 'RESTARTED' } as const;
+export { CRASH_EVENT, CRASHED_STATE, lowerFirst, RESTARTED_EVENT } from '../kernel/process';
 
 /** The restart every process performs while in its `crashed` state. */
 export function restartOperation(participantLabel: string): Operation<unknown> {
@@ -22,8 +20,4 @@ export function restartOperation(participantLabel: string): Operation<unknown> {
       return { event: RESTARTED_EVENT, caption: `The ${lowerFirst(participantLabel)} restarts with an empty memory.` };
     },
   };
-}
-
-export function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -22,8 +22,8 @@ import type { RecordedEvent } from './event-store';
 import { EVENT_STORE_PARTICIPANT } from './event-store';
 import { firstOrder } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
-import type { HandlerReply } from './subscription-server';
-import { HANDLER_PARTICIPANT } from './subscription-server';
+import type { HandlerReply } from './subscription-server/group';
+import { HANDLER_PARTICIPANT } from './subscription-server/group';
 
 /** What the handler does with an error it cannot fix by retrying, and whether it lets errors through. */
 export interface HandlerPolicy {

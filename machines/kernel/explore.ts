@@ -3,7 +3,7 @@
  * then run once per (point, kind) — each with the consumer's idempotency off and on — and collect
  * the anomalies. This is what backs every claim the lab makes about a pattern.
  */
-import type { LabDatabase } from '../actors/postgres';
+import type { LabStore } from './component';
 import type { PatternDefinition } from './pattern';
 import { Simulation, type RunOptions } from './simulation';
 import type { ArmedFault, FaultSite, RunResult, Scenario, StepRecord } from './types';
@@ -35,7 +35,7 @@ export interface ExploredPattern {
   runs: ExploredRun[];
 }
 
-export function runScenario(db: LabDatabase, pattern: PatternDefinition, scenario: Scenario, options?: RunOptions): Promise<RunResult> {
+export function runScenario(db: LabStore, pattern: PatternDefinition, scenario: Scenario, options?: RunOptions): Promise<RunResult> {
   return new Simulation(db, pattern, scenario, options).run();
 }
 
@@ -70,10 +70,10 @@ export interface ExploreOptions {
   onRun?: (result: RunResult, run: ExploredRun) => void;
 }
 
-export async function explorePattern(db: LabDatabase, pattern: PatternDefinition, options: ExploreOptions = {}): Promise<ExploredPattern> {
+export async function explorePattern(db: LabStore, pattern: PatternDefinition, options: ExploreOptions = {}): Promise<ExploredPattern> {
   const runs: ExploredRun[] = [];
   // Patterns whose client follows a script of their own ignore the order set: explore it once.
-  const orderSets = pattern.clientScript ? [EXPLORED_ORDER_SETS[0]!] : (options.orderSets ?? EXPLORED_ORDER_SETS);
+  const orderSets = pattern.info.scriptedRequests ? [EXPLORED_ORDER_SETS[0]!] : (options.orderSets ?? EXPLORED_ORDER_SETS);
   const bases: Scenario[] = pattern.info.variants.flatMap((variant) =>
     orderSets.map((orders) => ({ pattern: pattern.info.id, variant: variant.id, seed: options.seed ?? 1, faults: [], idempotentConsumer: false, orders: [...orders] })),
   );

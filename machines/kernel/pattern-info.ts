@@ -31,4 +31,16 @@ export interface PatternInfo {
   hasConsumer: boolean;
   /** The story's requests are scripted (the cache patterns): adding orders would change nothing. */
   scriptedRequests?: boolean;
+  /** Where the pattern comes in the lab's story (the landing page's order): lower first. */
+  order: number;
+  /**
+   * Who can be faulted, and at which operations: the `actor.operation` half of a fault point, the
+   * union over the variants. The page checks a link's faults against it without loading the
+   * statecharts, so `crash@relya.mark` is reported as a typo; a test derives the same table from
+   * the statecharts and fails when the two drift.
+   */
+  faultTargets: FaultTargets;
 }
+
+/** Each actor that can be faulted, with the operations it performs. */
+export type FaultTargets = Readonly<Record<string, readonly string[]>>;

@@ -8,10 +8,11 @@ import type { PatternInfo } from './pattern-info';
 import type { Anomaly, ArmedFault, Scenario, StepRecord, TableSnapshot, TraceEntry } from './types';
 import type { FaultKind } from './vocabulary';
 import type { SqlRunner, TracedDatabase } from './traced-database';
-import type { Broker, BrokerPort } from '../actors/broker';
-import type { ScheduledRequest } from '../actors/client';
-import type { Cache, CachePort } from '../actors/cache';
-import type { EventStore, EventStorePort, StoreInternals } from '../actors/event-store';
+import type { ComponentSet, Wake } from './component';
+import type { OutcomeSources } from './outcome-sources';
+import type { BrokerPort } from './ports/broker';
+import type { CachePort } from './ports/cache';
+import type { EventStorePort, StoreInternals } from './ports/event-store';
 
 export type KernelEvent = EventObject & Record<string, unknown>;
 
@@ -107,56 +108,39 @@ export interface ProcessSpec {
   inProcessWith?: string;
 }
 
-/** What a pattern's `inspect` hook may read after each step. */
-export interface InspectionSources {
+/**
+ * What a pattern's hooks (outcome, check, inspect) may read: the database, the components the
+ * pattern built for this run, as the pattern's own types, and every process's statechart context.
+ */
+export type InspectionSources<W extends ComponentSet = ComponentSet> = W & {
   runner: SqlRunner;
-  broker: Broker;
-  eventStore: EventStore;
-  cache: Cache;
   /** Each process participant's statechart context, by participant id. */
   contexts: Record<string, unknown>;
   now: number;
-}
+};
 
 /**
- * Where the checker finds the truth and what downstream made of it. Most patterns keep orders in
- * `service.orders` and ship them through `consumer.shipments`; event-sourced ones keep them in the
- * event store, and cache patterns have no consumer, only a cache to compare with Postgres.
+ * A pattern: its info, the components it uses, its processes, its schema, and where the checker
+ * finds the truth and downstream. `W` is the set of components it builds for each run.
  */
-export interface OutcomeSources {
-  /** `orders-table` (default): `service.orders`; `event-store`: orders with an OrderPlaced event. */
-  truth?: 'orders-table' | 'event-store';
-  /** `shipments` (default): `consumer.shipments`; `cache`: the reads the cache served and what it holds. */
-  downstream?: 'shipments' | 'cache';
-  /** With `downstream: 'cache'`: how the cache's keys and values map onto the source of truth. */
-  cache?: CacheTruth;
-}
-
-/**
- * How a cache pattern's keys and values relate to Postgres, so the stale-cache detector can judge
- * every read against the version committed before it began, without knowing the key format.
- */
-export interface CacheTruth {
-  /** The version the source of truth holds now for every key the cache may hold. */
-  versions(runner: SqlRunner): Promise<Map<string, number>>;
-  /** The version a cached value carries; null for a value the lab cannot read. */
-  versionOf(value: string): number | null;
-  /** The order a key caches: names the anomaly ("order 1") and ties struck faults to it. */
-  orderOf(key: string): number | null;
-}
-
-export interface PatternDefinition {
+export interface PatternDefinition<W extends ComponentSet = ComponentSet> {
   info: PatternInfo;
-  outcome?: OutcomeSources;
+  /** Builds the passive participants this pattern uses, afresh for every run (only those). */
+  components(wake: Wake): W;
+  /** Where the checker finds the source of truth and what downstream received and applied. */
+  outcome(sources: InspectionSources<W>): OutcomeSources;
   /**
    * Checks of the pattern's own after the generic ones, judged from what the tables and the
    * store hold (a read model against the log it was projected from).
    */
-  check?(sources: InspectionSources & { steps: StepRecord[] }): Promise<Anomaly[]>;
+  check?(sources: InspectionSources<W> & { steps: StepRecord[] }): Promise<Anomaly[]>;
   /** Extra live views shown beside the tables after every step (see `WorldSnapshot.inspections`). */
-  inspect?(sources: InspectionSources, variant: string): Promise<TableSnapshot[]>;
+  inspect?(sources: InspectionSources<W>, variant: string): Promise<TableSnapshot[]>;
   /** Statements that create this pattern's schemas and tables from nothing. */
   schema(variant: string): string[];
+  /** The client that places the scenario's orders, or follows the story's script of requests. */
+  client(scenario: Scenario): ProcessSpec;
+  /** Every other process participant of the run. */
   processes(scenario: Scenario): ProcessSpec[];
   timing?: Partial<Timing>;
   /**
@@ -164,6 +148,9 @@ export interface PatternDefinition {
    * lab needs but no participant performs (e.g. starting each run at a fresh WAL segment).
    */
   prepareRun?(runner: SqlRunner, variant: string): Promise<void>;
-  /** The client's requests and their times, when the story needs changes or cancellations too. */
-  clientScript?(scenario: Scenario): ScheduledRequest[];
+}
+
+/** Keeps a pattern's own component types inside its definition while the registry sees them all alike. */
+export function definePattern<W extends ComponentSet>(definition: PatternDefinition<W>): PatternDefinition {
+  return definition as unknown as PatternDefinition;
 }

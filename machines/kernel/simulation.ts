@@ -6,16 +6,13 @@
  * seeded jitter, so a seed picks one interleaving and always the same one.
  */
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { Broker, MESSAGES_AVAILABLE } from '../actors/broker';
-import { Cache } from '../actors/cache';
-import { EventStore } from '../actors/event-store';
-import { clientProcess } from '../actors/client';
-import { CONSUMER_GROUP } from '../actors/consumer';
-import { LabDatabase } from '../actors/postgres';
-import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from '../actors/process';
+import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from './process';
 import { checkOutcome } from './checker';
 import type { TruthAtStep } from './detectors/stale-cache';
 import { VirtualClock } from './clock';
+import type { ComponentSet, LabStore } from './component';
+import { countingIds, type IdGenerator } from './ids';
+import type { OutcomeSources } from './outcome-sources';
 import { faultPoint } from './fault-point';
 import { DEFAULT_TIMING, type InspectionSources, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type ProcessSpec, type StateMeta, type Timing } from './pattern';
 import { deriveRng, type Rng } from './rng';
@@ -32,6 +29,19 @@ export interface RunOptions {
   /** Stop after this many steps even if the run has not settled (replaying a prefix). */
   stopAfterStep?: number;
   timing?: Partial<Timing>;
+  /** Virtual time for the run; a fresh clock at 0 by default. */
+  clock?: VirtualClock;
+  /** The run's readable ids; numbered from 1 per prefix by default. */
+  ids?: IdGenerator;
+}
+
+/** Stands in for a component the pattern did not declare: using it is a bug in the pattern, said plainly. */
+function undeclared<T extends object>(name: string, pattern: string): T {
+  return new Proxy({} as T, {
+    get(_, property) {
+      throw new Error(`pattern ${pattern} uses the ${name} (${String(property)}) but does not declare it in components()`);
+    },
+  });
 }
 
 interface LiveProcess {
@@ -66,15 +76,14 @@ function stepFacts(orders: readonly number[], lockRefusals: number[]): StepFacts
 }
 
 export class Simulation {
-  readonly clock = new VirtualClock();
-  readonly broker: Broker;
-  readonly eventStore: EventStore;
-  readonly cache = new Cache();
+  readonly clock: VirtualClock;
   readonly trace: TraceEntry[] = [];
   readonly steps: StepRecord[] = [];
   readonly snapshots: WorldSnapshot[] = [];
 
-  readonly #db: LabDatabase;
+  readonly #db: LabStore;
+  readonly #components: ComponentSet;
+  readonly #outcome: OutcomeSources;
   readonly #pattern: PatternDefinition;
   readonly #scenario: Scenario;
   readonly #options: RunOptions;
@@ -83,7 +92,7 @@ export class Simulation {
   readonly #jitter: Rng;
   readonly #processes: LiveProcess[];
   readonly #occurrences = new Map<string, number>();
-  readonly #ids = new Map<string, number>();
+  readonly #ids: IdGenerator;
   /** Points where a `pause` fault has already frozen its process (it strikes once). */
   readonly #pausesTaken = new Set<string>();
   #lastMutationStep = 0;
@@ -92,7 +101,7 @@ export class Simulation {
   /** When the operation now running completes, in virtual time. */
   #completesAt = 0;
 
-  constructor(db: LabDatabase, pattern: PatternDefinition, scenario: Scenario, options: RunOptions = {}) {
+  constructor(db: LabStore, pattern: PatternDefinition, scenario: Scenario, options: RunOptions = {}) {
     this.#db = db;
     this.#pattern = pattern;
     this.#scenario = scenario;
@@ -100,17 +109,19 @@ export class Simulation {
     this.#timing = { ...DEFAULT_TIMING, ...pattern.timing, ...options.timing };
     this.#schedule = deriveRng(scenario.seed, 'schedule');
     this.#jitter = deriveRng(scenario.seed, 'latency');
-    this.broker = new Broker(() => this.#broadcast(MESSAGES_AVAILABLE));
-    // Subscribers of the event store wait on the same wake-up as consumers of the broker.
-    this.eventStore = new EventStore(() => this.#broadcast(MESSAGES_AVAILABLE));
+    this.clock = options.clock ?? new VirtualClock();
+    this.#ids = options.ids ?? countingIds();
+    // Only what the pattern declares is built; a consumer's long poll wakes through `wake`.
+    this.#components = pattern.components((event) => this.#broadcast(event));
     const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
-    const specs = [clientProcess(scenario.orders, pattern.clientScript?.(scenario)), ...pattern.processes(scenario)];
+    const specs = [pattern.client(scenario), ...pattern.processes(scenario)];
     this.#processes = specs.map((spec) => {
       const snapshot = initialTransition(spec.machine, spec.input as never)[0] as AnyMachineSnapshot;
       const live: LiveProcess = { spec, label: labels.get(spec.id) ?? spec.id, snapshot, wakeAt: Infinity, settledAtStep: 0 };
       this.#scheduleNext(live, 0);
       return live;
     });
+    this.#outcome = pattern.outcome(this.#inspectionSources());
   }
 
   /** Resets the database, runs every step until the system settles, and checks the outcome. */
@@ -135,16 +146,13 @@ export class Simulation {
     if (!settled) settled = this.#allSettled();
     const outcome = await checkOutcome({
       runner: this.#db.runner,
-      broker: this.broker,
-      eventStore: this.eventStore,
-      cache: this.cache,
+      sources: this.#outcome,
       now: this.clock.now,
       steps: this.steps,
       settled,
       maxSteps,
       trace: this.trace,
       truthHistory: this.#truthHistory,
-      sources: this.#pattern.outcome ?? {},
       ...(this.#pattern.check ? { check: (steps) => this.#pattern.check!({ ...this.#inspectionSources(), steps }) } : {}),
     });
     return {
@@ -258,16 +266,12 @@ export class Simulation {
         scenario: this.#scenario,
         faultHere: sink.armed,
         db: createTracedDatabase(this.#db.runner, sink),
-        broker: this.broker.port(sink, now),
-        store: this.eventStore.port(sink, now),
-        storeInternals: this.eventStore.internals(sink, now),
-        cache: this.cache.port(sink, now, index),
+        broker: this.#components.broker?.port(sink, now, index) ?? undeclared('broker', this.#pattern.info.id),
+        store: this.#components.eventStore?.port(sink, now, index) ?? undeclared('event store', this.#pattern.info.id),
+        storeInternals: this.#components.eventStore?.internals(sink, now) ?? undeclared('event store', this.#pattern.info.id),
+        cache: this.#components.cache?.port(sink, now, index) ?? undeclared('cache', this.#pattern.info.id),
         timestamp: () => this.clock.timestamp(),
-        nextId: (prefix) => {
-          const n = (this.#ids.get(prefix) ?? 0) + 1;
-          this.#ids.set(prefix, n);
-          return `${prefix}-${n}`;
-        },
+        nextId: (prefix) => this.#ids.next(prefix),
         emit,
         send: (to, sent) => this.#deliver(process.spec.id, to, sent, now + latency, emit),
         strike: sink.strike,
@@ -301,8 +305,7 @@ export class Simulation {
 
   /** Outside the trace: what the source of truth holds now, for judging later reads against it. */
   async #recordTruth(step: number): Promise<void> {
-    const truth = this.#pattern.outcome?.cache;
-    if (truth) this.#truthHistory.push({ step, versions: await truth.versions(this.#db.runner) });
+    if (this.#outcome.downstream === 'cache') this.#truthHistory.push({ step, versions: await this.#outcome.versions(this.#db.runner) });
   }
 
   /**
@@ -377,10 +380,8 @@ export class Simulation {
 
   #inspectionSources(): InspectionSources {
     return {
+      ...this.#components,
       runner: this.#db.runner,
-      broker: this.broker,
-      eventStore: this.eventStore,
-      cache: this.cache,
       contexts: Object.fromEntries(this.#processes.map((p) => [p.spec.id, p.snapshot.context])),
       now: this.clock.now,
     };
@@ -398,7 +399,7 @@ export class Simulation {
       step: this.steps.length,
       t: this.clock.now,
       tables,
-      topics: this.broker.snapshotTopics(CONSUMER_GROUP),
+      topics: this.#components.broker?.topicsView() ?? [],
       states: this.#states(),
       down: this.#processes.filter((p) => p.snapshot.value === CRASHED_STATE).map((p) => p.spec.id),
       ...(inspections.length > 0 ? { inspections } : {}),

@@ -3,21 +3,9 @@
  * once published never changes meaning.
  */
 
-export const PATTERN_IDS = [
-  'naive-db-first',
-  'naive-broker-first',
-  'retry-in-catch',
-  'two-phase-commit',
-  'after-commit-listener',
-  'outbox-polling',
-  'outbox-cdc',
-  'cdc-table',
-  'listen-to-yourself',
-  'event-sourcing',
-  'persistent-subscription',
-  'cache-set',
-  'cache-delete',
-] as const;
+// Pattern ids are the names of the folders under machines/patterns (one folder, one pattern).
+import { PATTERN_IDS } from './pattern-ids.generated';
+export { PATTERN_IDS };
 export type PatternId = (typeof PATTERN_IDS)[number];
 
 export const ANOMALY_IDS = [

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { afterCommitListener } from './after-commit-listener';
+import { pattern as afterCommitListener } from './after-commit-listener/pattern';
+import { anomalyProfile } from './after-commit-listener/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of after-commit-listener this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, afterCommitListener);
 const listener = () => lab(postgres.db, 'after-commit-listener');
 const registry = () => listener().variant('registry');
 
@@ -63,7 +67,7 @@ describe('after-commit-listener', () => {
   });
 
   it('under any single fault: never invents an event; the registry trades some losses for duplicates', async () => {
-    const explored = await explorePattern(postgres.db, afterCommitListener);
+    const { explored } = exploration;
     const seen = (variant: string, idem?: boolean) =>
       new Set(explored.runs.filter((r) => r.variant === variant && (idem === undefined || r.idempotentConsumer === idem)).flatMap((r) => r.anomalies));
     for (const variant of ['default', 'registry']) {
@@ -77,3 +81,5 @@ describe('after-commit-listener', () => {
     expect(lostAfterListenerCrash('registry')).toEqual([]);
   });
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { formatFault } from '../kernel/scenario';
 import type { RunResult, TableSnapshot } from '../kernel/types';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { cacheDelete } from './cache-delete';
+import { pattern as cacheDelete } from './cache-delete/pattern';
+import { anomalyProfile } from './cache-delete/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of cache-delete this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, cacheDelete);
 const deleteLab = () => lab(postgres.db, 'cache-delete');
 
 function lastView(result: RunResult, name: string): TableSnapshot {
@@ -108,7 +112,7 @@ describe('cache-delete', () => {
   });
 
   it('under any single fault the only anomaly is a stale cache, and only these faults cause it', async () => {
-    const explored = await explorePattern(postgres.db, cacheDelete);
+    const { explored } = exploration;
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect([...seen]).toEqual(['stale-cache']);
     expect(explored.runs.find((r) => r.faults.length === 0)!.anomalies).toEqual([]);
@@ -138,3 +142,5 @@ describe('cache-delete', () => {
     expect(JSON.stringify(second.steps)).toBe(JSON.stringify(first.steps));
   });
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { formatFault } from '../kernel/scenario';
 import type { RunResult, TableSnapshot } from '../kernel/types';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { cacheSet } from './cache-set';
+import { pattern as cacheSet } from './cache-set/pattern';
+import { anomalyProfile } from './cache-set/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of cache-set this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, cacheSet);
 const setLab = () => lab(postgres.db, 'cache-set');
 
 function lastView(result: RunResult, name: string): TableSnapshot {
@@ -110,7 +114,7 @@ describe('cache-set', () => {
   });
 
   it('under any single fault the only anomaly is a stale cache, and only these faults cause it', async () => {
-    const explored = await explorePattern(postgres.db, cacheSet);
+    const { explored } = exploration;
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect([...seen]).toEqual(['stale-cache']);
     expect(explored.runs.find((r) => r.faults.length === 0)!.anomalies).toEqual([]);
@@ -140,3 +144,5 @@ describe('cache-set', () => {
     expect(JSON.stringify(second.steps)).toBe(JSON.stringify(first.steps));
   });
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

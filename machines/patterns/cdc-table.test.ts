@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import type { RunResult, TableSnapshot, WorldSnapshot } from '../kernel/types';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { cdcTable } from './cdc-table';
+import { pattern as cdcTable } from './cdc-table/pattern';
+import { anomalyProfile } from './cdc-table/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of cdc-table this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, cdcTable);
 const cdc = () => lab(postgres.db, 'cdc-table');
 
 const last = (result: RunResult) => result.snapshots!.at(-1)!;
@@ -72,7 +76,7 @@ describe('cdc-table', () => {
   });
 
   it('loses and invents nothing under any single fault with the table it was built for; a renamed column loses events with none', async () => {
-    const explored = await explorePattern(postgres.db, cdcTable);
+    const { explored } = exploration;
     const byVariant = (v: string) => explored.runs.filter((r) => r.variant === v);
     const defaults = new Set(byVariant('default').flatMap((r) => r.anomalies));
     expect([...defaults].sort()).toEqual(['duplicate-delivery', 'duplicate-effect']);
@@ -80,4 +84,11 @@ describe('cdc-table', () => {
     const renamedClean = byVariant('renamed-column').find((r) => r.faults.length === 0)!;
     expect(renamedClean.anomalies).toEqual(['lost-event']);
   });
+});
+
+describeExplorationClaims(exploration, anomalyProfile, {
+  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
+  longCaptionsToShorten: [
+    /^The connector reads \d+ WAL records, committed: \d+ inserts?, \d+ updates?, \d+ deletes? on orders\.$/,
+  ],
 });

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../actors/event-store';
-import { explorePattern } from '../kernel/explore';
 import { defaultScenario } from '../kernel/scenario';
 import { Simulation } from '../kernel/simulation';
 import type { RunResult, TableRow } from '../kernel/types';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { eventSourcing, foldOrder } from './event-sourcing';
+import { foldOrder, pattern as eventSourcing } from './event-sourcing/pattern';
+import { anomalyProfile } from './event-sourcing/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of event-sourcing this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, eventSourcing);
 const es = () => lab(postgres.db, 'event-sourcing');
 
 function lastSnapshot(result: RunResult) {
@@ -208,7 +212,7 @@ describe('event-sourcing', () => {
   });
 
   it('under any single fault: never loses or invents an order; only checkpoints after effects apply twice', async () => {
-    const explored = await explorePattern(postgres.db, eventSourcing);
+    const { explored } = exploration;
     const of = (variant: string, idempotent?: boolean) =>
       explored.runs.filter((r) => r.variant === variant && (idempotent === undefined || r.idempotentConsumer === idempotent));
     const seen = (runs: typeof explored.runs) => new Set(runs.flatMap((r) => r.anomalies));
@@ -233,3 +237,5 @@ describe('event-sourcing', () => {
     expect(seen(of('rebuild'))).toEqual(seen(of('default')));
   }, 120_000);
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { listenToYourself, PROJECTOR_MAX_FAILURES } from './listen-to-yourself';
+import { pattern as listenToYourself, PROJECTOR_MAX_FAILURES } from './listen-to-yourself/pattern';
+import { anomalyProfile } from './listen-to-yourself/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of listen-to-yourself this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, listenToYourself);
 const ownConsumer = () => lab(postgres.db, 'listen-to-yourself');
 const readAfterWrite = "service's read-after-write results";
 
@@ -54,7 +58,7 @@ describe('listen-to-yourself', () => {
   });
 
   it('under any single fault: never loses an order; invents one only when the projector cannot write it', async () => {
-    const explored = await explorePattern(postgres.db, listenToYourself);
+    const { explored } = exploration;
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect(seen.has('lost-event')).toBe(false);
     expect(seen.has('phantom-event')).toBe(true);
@@ -65,3 +69,5 @@ describe('listen-to-yourself', () => {
     expect(projectorFaults.flatMap((r) => r.anomalies)).toEqual([]);
   });
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { naiveBrokerFirst } from './naive-broker-first';
+import { pattern as naiveBrokerFirst } from './naive-broker-first/pattern';
+import { anomalyProfile } from './naive-broker-first/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of naive-broker-first this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, naiveBrokerFirst);
 const brokerFirst = () => lab(postgres.db, 'naive-broker-first');
 
 describe('naive-broker-first', () => {
@@ -43,7 +47,7 @@ describe('naive-broker-first', () => {
   });
 
   it('under any single fault: invents events, never loses one', async () => {
-    const explored = await explorePattern(postgres.db, naiveBrokerFirst);
+    const { explored } = exploration;
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect(seen.has('phantom-event')).toBe(true);
     expect(seen.has('lost-event')).toBe(false);
@@ -51,3 +55,5 @@ describe('naive-broker-first', () => {
     expect(explored.runs.filter((r) => r.idempotentConsumer).flatMap((r) => r.anomalies)).not.toContain('duplicate-effect');
   });
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

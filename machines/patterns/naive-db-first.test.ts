@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { naiveDbFirst } from './naive-db-first';
+import { pattern as naiveDbFirst } from './naive-db-first/pattern';
+import { anomalyProfile } from './naive-db-first/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of naive-db-first this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, naiveDbFirst);
 const naive = () => lab(postgres.db, 'naive-db-first');
 
 describe('naive-db-first', () => {
@@ -49,7 +53,7 @@ describe('naive-db-first', () => {
   });
 
   it('under any single fault: loses events, never invents them, and duplicates effects only without idempotency', async () => {
-    const explored = await explorePattern(postgres.db, naiveDbFirst);
+    const { explored } = exploration;
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect(seen.has('lost-event')).toBe(true);
     expect(seen.has('phantom-event')).toBe(false);
@@ -57,4 +61,11 @@ describe('naive-db-first', () => {
     expect(idempotent.flatMap((r) => r.anomalies)).not.toContain('duplicate-effect');
     expect(explored.runs.filter((r) => !r.idempotentConsumer).flatMap((r) => r.anomalies)).toContain('duplicate-effect');
   });
+});
+
+describeExplorationClaims(exploration, anomalyProfile, {
+  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
+  longCaptionsToShorten: [
+    /^The publish for order \d+ fails \(.+\); the service logs it and moves on\.$/,
+  ],
 });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import type { RunResult, TableSnapshot, WorldSnapshot } from '../kernel/types';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { outboxCdc } from './outbox-cdc';
+import { pattern as outboxCdc } from './outbox-cdc/pattern';
+import { anomalyProfile } from './outbox-cdc/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of outbox-cdc this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, outboxCdc);
 const cdc = () => lab(postgres.db, 'outbox-cdc');
 
 function inspection(snapshot: WorldSnapshot, name: string): TableSnapshot {
@@ -95,7 +99,7 @@ describe('outbox-cdc', () => {
   });
 
   it('never loses or invents an event under any single fault; duplicates only reach a non-idempotent consumer', async () => {
-    const explored = await explorePattern(postgres.db, outboxCdc);
+    const { explored } = exploration;
     expect(new Set(explored.runs.map((r) => r.variant))).toEqual(new Set(['default', 'delete-after-insert', 'heartbeat']));
     const all = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect([...all].sort()).toEqual(['duplicate-delivery', 'duplicate-effect']);
@@ -103,4 +107,13 @@ describe('outbox-cdc', () => {
       if (run.idempotentConsumer) expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('duplicate-effect');
     }
   });
+});
+
+describeExplorationClaims(exploration, anomalyProfile, {
+  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
+  longCaptionsToShorten: [
+    /^The service sees an error for order \d+, though Postgres committed it with its outbox row\.$/,
+    /^The connector reads \d+ WAL records, committed: .+; tx \d+ rolled back \(no COMMIT\), dropped\.$/,
+    /^The connector reads \d+ records of other tables; tx \d+ rolled back \(no COMMIT\), dropped(; it stays at \+\d+\.|: time for a heartbeat\.)$/,
+  ],
 });

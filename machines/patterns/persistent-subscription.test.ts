@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import type { RunResult } from '../kernel/types';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
 import { SUBSCRIPTION_SETTINGS } from '../actors/subscription-server';
-import { persistentSubscription } from './persistent-subscription';
+import { pattern as persistentSubscription } from './persistent-subscription/pattern';
+import { anomalyProfile } from './persistent-subscription/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of persistent-subscription this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, persistentSubscription);
 const subscription = () => lab(postgres.db, 'persistent-subscription');
 
 const ids = (result: RunResult) => [...new Set(result.outcome.anomalies.map((a) => a.id))];
@@ -174,7 +178,7 @@ describe('persistent-subscription', () => {
   });
 
   it('explored: no single fault invents an event, and with the switch on none ships twice', async () => {
-    const explored = await explorePattern(postgres.db, persistentSubscription);
+    const { explored } = exploration;
     const byVariant = (variant: string) => explored.runs.filter((r) => r.variant === variant);
     const plan = (run: (typeof explored.runs)[number]) => `${run.variant} ${JSON.stringify(run.faults)} idem=${run.idempotentConsumer}`;
     for (const run of explored.runs) {
@@ -198,3 +202,5 @@ describe('persistent-subscription', () => {
     }
   }, 120_000);
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

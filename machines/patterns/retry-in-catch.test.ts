@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { MAX_RETRIES, retryInCatch } from './retry-in-catch';
+import { MAX_RETRIES, pattern as retryInCatch } from './retry-in-catch/pattern';
+import { anomalyProfile } from './retry-in-catch/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of retry-in-catch this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, retryInCatch);
 const retrying = () => lab(postgres.db, 'retry-in-catch');
 
 describe('retry-in-catch', () => {
@@ -60,7 +64,7 @@ describe('retry-in-catch', () => {
   });
 
   it('under any single fault: loses, invents and duplicates events', async () => {
-    const explored = await explorePattern(postgres.db, retryInCatch);
+    const { explored } = exploration;
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     for (const id of ['lost-event', 'phantom-event', 'duplicate-delivery', 'duplicate-effect'] as const) expect(seen.has(id)).toBe(true);
     expect(seen.has('out-of-order')).toBe(false);
@@ -68,3 +72,5 @@ describe('retry-in-catch', () => {
     expect(explored.runs.filter((r) => r.idempotentConsumer).flatMap((r) => r.anomalies)).not.toContain('duplicate-effect');
   });
 });
+
+describeExplorationClaims(exploration, anomalyProfile);

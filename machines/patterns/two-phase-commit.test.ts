@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { explorePattern } from '../kernel/explore';
 import { lab } from '../testing/lab-driver';
+import { describeExplorationClaims } from '../testing/explored-claims';
+import { useExploration } from '../testing/exploration';
 import { useLabPostgres } from '../testing/postgres';
-import { twoPhaseCommit } from './two-phase-commit';
+import { pattern as twoPhaseCommit } from './two-phase-commit/pattern';
+import { anomalyProfile } from './two-phase-commit/profile';
 
 const postgres = useLabPostgres();
+// The one exploration of two-phase-commit this test run makes; every test below that needs one reads it.
+const exploration = useExploration(postgres, twoPhaseCommit);
 const twoPc = (variant = 'default') => lab(postgres.db, 'two-phase-commit').variant(variant);
 
 describe('two-phase-commit with a Kafka-like broker', () => {
@@ -94,7 +98,7 @@ describe('two-phase-commit with an XA broker', () => {
   });
 
   it('can block under a single fault, but never loses or invents an event', async () => {
-    const explored = await explorePattern(postgres.db, twoPhaseCommit);
+    const { explored } = exploration;
     const all = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect(all.has('blocked')).toBe(true);
     expect(all.has('lost-event')).toBe(false);
@@ -104,4 +108,11 @@ describe('two-phase-commit with an XA broker', () => {
     // With the Kafka-like broker nothing is ever committed, so nothing downstream can go wrong.
     for (const run of explored.runs.filter((r) => r.variant === 'default')) expect(run.anomalies.every((a) => a === 'blocked')).toBe(true);
   });
+});
+
+describeExplorationClaims(exploration, anomalyProfile, {
+  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
+  longCaptionsToShorten: [
+    /^The broker cannot enlist in gx-\d+: a log has no prepare, so the coordinator aborts\.$/,
+  ],
 });

@@ -1,7 +1,7 @@
 /** The order insert every pattern with an `orders` table shares. */
 import type { OperationContext } from '../kernel/pattern';
 import type { Transaction } from '../kernel/traced-database';
-import type { OrderRequest } from '../actors/client';
+import type { OrderRequest } from './client';
 
 /**
  * The amount written for a request. Under `db-write-fails` the request carries a negative amount,

@@ -6,8 +6,8 @@
  * handed out in arrival order but become visible in commit order, and the two can differ.
  */
 import { assign, setup } from 'xstate';
-import type { Operation, ProcessSpec } from '../kernel/pattern';
-import { CLIENT_PARTICIPANT, type OrderRequest } from '../actors/client';
+import type { Operation, ProcessSpec } from '../../kernel/pattern';
+import { CLIENT_PARTICIPANT, type OrderRequest } from '../../actors/client';
 import {
   orderServiceImplementations,
   orderServiceRootTransitions,
@@ -15,10 +15,10 @@ import {
   serviceCrashedState,
   type OrderServiceContext,
   type OrderServiceEvent,
-} from '../actors/order-service';
-import { currentOrder } from '../actors/orders-concerned';
-import { CRASHED_STATE, restartOperation } from '../actors/process';
-import { amountFor, insertOrder } from './order-writes';
+} from '../../actors/order-service';
+import { currentOrder } from '../../actors/orders-concerned';
+import { CRASHED_STATE, restartOperation } from '../../actors/process';
+import { amountFor, insertOrder } from '../../actors/order-writes';
 
 /**
  * How long the payment check keeps a request between taking its id and inserting. In this lab the

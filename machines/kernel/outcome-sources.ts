@@ -1,0 +1,86 @@
+/**
+ * What the checker reads, as adapters a pattern supplies: the source of truth, what downstream
+ * could have received and what it applied, the reads a cache served. The detectors know these
+ * shapes only, so no table name, cache key format or consumer group is written into the kernel;
+ * the shared adapters live in machines/actors/outcome-sources.ts.
+ */
+import type { ServedRead, HeldEntry } from './detectors/stale-cache';
+import type { SqlRunner } from './traced-database';
+import type { Evidence } from './types';
+
+/** An event as downstream could receive it (a topic's message, a stream's event), with its deliveries. */
+export interface DeliveredEvent {
+  ref: string;
+  eventId: string;
+  eventType: string;
+  orderId: number;
+  /** Row-change events only: create, update or delete. */
+  op?: 'c' | 'u' | 'd';
+  /** How many times downstream's consumer got it. */
+  deliveries: number;
+}
+
+/** One effect downstream applied (a shipment row). */
+export interface AppliedEffect {
+  id: number;
+  orderId: number;
+  eventId: string;
+  /** False once downstream undid it (a cancelled shipment); only where effects can be undone. */
+  active: boolean;
+}
+
+/** One event a consumer applied, in its own log, with where the source put it. */
+export interface AppliedLogEntry {
+  seq: number;
+  eventId: string;
+  key: string;
+  eventType: string;
+  /** The source's own order (an outbox row id); null where it has none. */
+  sourceSeq: number | null;
+}
+
+/** Something prepared under a global transaction and still in doubt outside Postgres (at the broker). */
+export interface InDoubtElsewhere {
+  gid: string;
+  evidence: Evidence;
+}
+
+export interface TruthSource {
+  /** Orders the source of truth holds, ascending. */
+  orders(): Promise<number[]>;
+  /** `table`: rows of `table` (`service.orders`); `event-store`: orders with an OrderPlaced event. */
+  kind: 'table' | 'event-store';
+  table?: string;
+}
+
+interface CommonSources {
+  truth: TruthSource;
+  /** Prepared transactions still in doubt outside Postgres. */
+  inDoubt?(): InDoubtElsewhere[];
+  /** A consumer's log of applied events and the table it is in, where it keeps one (for out-of-order). */
+  appliedLog?(): Promise<{ table: string; entries: AppliedLogEntry[] } | null>;
+}
+
+/** Downstream is a consumer that applies effects from delivered events. */
+export interface EffectsSources extends CommonSources {
+  downstream: 'effects';
+  deliverable(): DeliveredEvent[];
+  /** The table the effects are in, for evidence (`consumer.shipments`). */
+  effectsTable: string;
+  effects(): Promise<AppliedEffect[]>;
+}
+
+/** Downstream is a cache whose every served read is judged against the truth at the time. */
+export interface CacheSources extends CommonSources {
+  downstream: 'cache';
+  reads(): readonly ServedRead[];
+  live(now: number): readonly HeldEntry[];
+  /** The version the source of truth holds now for every key the cache may hold. */
+  versions(runner: SqlRunner): Promise<Map<string, number>>;
+  /** The version a cached value carries; null for a value the lab cannot read. */
+  versionOf(value: string): number | null;
+  /** The order a key caches: names the anomaly ("order 1") and ties struck faults to it. */
+  orderOf(key: string): number | null;
+}
+
+export type OutcomeSources = EffectsSources | CacheSources;

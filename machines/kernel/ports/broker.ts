@@ -1,0 +1,52 @@
+/**
+ * What a process can ask of a Kafka-like broker during one of its operations: the contract between
+ * the statecharts' operations and the broker component (machines/actors/broker.ts implements it).
+ */
+
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  eventId: string;
+  eventType: string;
+  orderId: number;
+  /** For row-change events (CDC on a table): create, update or delete. */
+  op?: 'c' | 'u' | 'd';
+  /** The event's body as JSON text, when a consumer reads more than the ids. */
+  payload?: string;
+  /** Where the source put the event in its own order (an outbox row id), so order can be checked. */
+  sourceSeq?: number;
+}
+
+export interface StoredMessage extends OutgoingMessage {
+  partition: number;
+  offset: number;
+  storedAt: number;
+}
+
+/** The calls a participant makes on the broker during one operation. */
+export interface BrokerPort {
+  publish(message: OutgoingMessage): PublishOutcome;
+  /** Reads from each partition's position on; counts each message as delivered. */
+  fetch(group: string, topic: string, positions: number[], max: number): StoredMessage[];
+  commitOffset(group: string, topic: string, partition: number, offset: number): void;
+  committedOffsets(group: string, topic: string): number[];
+  /**
+   * Two-phase commit, phase one: the broker stores the message under `gid` without showing it to
+   * consumers. A Kafka-like broker (`log-only`) has no such protocol and refuses; an `xa` broker
+   * accepts. Publish faults strike here as on a publish.
+   */
+  prepare(gid: string, message: OutgoingMessage, capability: BrokerCapability): { ok: true } | { ok: false; error: string };
+  /** Phase two: append the prepared messages to their topics (consumers see them now). */
+  commitPrepared(gid: string): PublishOutcome[];
+  /** Phase two, abort: forget the prepared messages. */
+  rollbackPrepared(gid: string): void;
+  /** Global transaction ids the broker holds prepared, in doubt. */
+  preparedIds(): string[];
+}
+
+export type BrokerCapability = 'log-only' | 'xa';
+
+export type PublishOutcome =
+  | { ok: true; stored: StoredMessage }
+  /** `stored` says whether the log really holds it, whatever the caller was told. */
+  | { ok: false; stored: StoredMessage | null; error: string };

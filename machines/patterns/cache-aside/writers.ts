@@ -1,0 +1,184 @@
+/**
+ * The writers of the cache-aside story: update the order in one transaction, then, in a step of
+ * their own, SET the row they wrote or DEL the key.
+ */
+import { assign, setup } from 'xstate';
+import type { Operation, ProcessSpec } from '../../kernel/pattern';
+import { DEFAULT_TTL_MS } from '../../actors/cache';
+import { CLIENT_PARTICIPANT } from '../../actors/client';
+import {
+  idleState,
+  orderServiceImplementations,
+  orderServiceRootTransitions,
+  SERVICE_PARTICIPANT,
+  serviceCrashedState,
+  type OrderServiceContext,
+  type OrderServiceEvent,
+} from '../../actors/order-service';
+import { currentOrder } from '../../actors/orders-concerned';
+import { CRASHED_STATE, lowerFirst, restartOperation } from '../../actors/process';
+import { cacheKey, cacheValue, euros, rowToOrder, SECOND_WRITER_LABEL, SECOND_WRITER_PARTICIPANT, WRITER_LABEL, type CachedOrder } from './story';
+
+
+/** What a writer does to the cache once its update has committed. */
+export type CacheStep = 'set' | 'delete';
+
+interface WriterContext extends OrderServiceContext {
+  /** The row the update committed, for the SET that follows. */
+  written: CachedOrder | null;
+}
+
+type WriterEvent =
+  | OrderServiceEvent
+  | { type: 'UPDATED'; order: CachedOrder }
+  | { type: 'UPDATE_FAILED' }
+  | { type: 'CACHE_DONE' }
+  | { type: 'CACHE_FAILED' };
+
+const freshWriter = (): WriterContext => ({ queue: [], current: null, written: null });
+
+/** The state after the commit and the operation it performs, by cache step. */
+export const CACHE_STEP_STATE: Record<CacheStep, string> = { set: 'setting-cache', delete: 'deleting-key' };
+export const CACHE_STEP_OP: Record<CacheStep, string> = { set: 'cache-set', delete: 'cache-delete' };
+
+/** One writer statechart per cache step; both writer instances run the same one. */
+export function createWriterMachine(step: CacheStep) {
+  const shared = orderServiceImplementations<WriterContext, WriterEvent>(freshWriter);
+  return setup({
+    types: { context: {} as WriterContext, events: {} as WriterEvent },
+    guards: shared.guards,
+    actions: {
+      ...shared.actions,
+      finishRequest: assign({ current: null, written: null }),
+      keepWritten: assign({ written: ({ event }) => (event.type === 'UPDATED' ? event.order : null) }),
+    },
+  }).createMachine({
+    id: 'writer',
+    context: freshWriter,
+    initial: 'idle',
+    states: {
+      idle: idleState('updating'),
+      updating: {
+        meta: { op: 'update-order' },
+        on: {
+          UPDATED: { target: CACHE_STEP_STATE[step], actions: 'keepWritten' },
+          // The writer only touches the cache after a commit it heard about.
+          UPDATE_FAILED: { target: 'idle', actions: 'finishRequest' },
+        },
+      },
+      [CACHE_STEP_STATE[step]]: {
+        meta: { op: CACHE_STEP_OP[step] },
+        on: {
+          CACHE_DONE: { target: 'idle', actions: 'finishRequest' },
+          // A failed cache call is logged and swallowed: the request already succeeded in Postgres.
+          CACHE_FAILED: { target: 'idle', actions: 'finishRequest' },
+        },
+      },
+      [CRASHED_STATE]: serviceCrashedState,
+    },
+    on: orderServiceRootTransitions,
+  });
+}
+
+function updateOrder(who: string): Operation<WriterContext> {
+  return {
+    faults: ['db-unavailable', 'commit-unknown'],
+    crashable: true,
+    latencyMs: 4,
+    intent: (context) => `updating order ${context.current?.orderId ?? '?'}`,
+    about: currentOrder,
+    async run(ctx) {
+      const request = ctx.context.current!;
+      // Kept outside the outcome: under commit-unknown the row is committed but the writer never hears so.
+      let committed: CachedOrder | null = null;
+      const outcome = await ctx.db.transaction(`update order ${request.orderId}`, async (tx) => {
+        const result = await tx.query(
+          `UPDATE service.orders SET amount_cents = $2, version = version + 1, updated_at = $3
+           WHERE id = $1 RETURNING id, amount_cents, version`,
+          [request.orderId, request.amountCents, ctx.timestamp()],
+        );
+        committed = result.rows[0] ? rowToOrder(result.rows[0]) : null;
+      });
+      const row = committed as CachedOrder | null;
+      if (!outcome.ok) {
+        ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: outcome.committed ? '500 Internal Server Error' : '503 Service Unavailable', ok: false });
+        return {
+          event: { type: 'UPDATE_FAILED' },
+          caption: outcome.committed
+            ? `The ${who} hears an error, though order ${request.orderId} committed; it skips the cache.`
+            : `Postgres refuses the ${who}'s update of order ${request.orderId}; nothing changes.`,
+        };
+      }
+      if (!row) {
+        ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: '404 Not Found', ok: false });
+        return { event: { type: 'UPDATE_FAILED' }, caption: `The ${who} finds no order ${request.orderId} to update.` };
+      }
+      return {
+        event: { type: 'UPDATED', order: row },
+        caption: `The ${who} commits order ${row.id} at version ${row.version} (${euros(row.amount_cents)}).`,
+      };
+    },
+  };
+}
+
+/** The order whose committed row the writer is about to put in (or take out of) the cache. */
+function writtenOrder(context: WriterContext): number[] {
+  return context.written ? [context.written.id] : [];
+}
+
+function setCachedOrder(who: string): Operation<WriterContext> {
+  return {
+    faults: ['cache-unavailable', 'pause'],
+    crashable: true,
+    latencyMs: 2,
+    intent: (context) => `caching version ${context.written?.version ?? '?'} of order ${context.written?.id ?? '?'}`,
+    about: writtenOrder,
+    async run(ctx) {
+      const order = ctx.context.written!;
+      const result = ctx.cache.set(cacheKey(order.id), cacheValue(order), DEFAULT_TTL_MS);
+      ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: `200 OK (order ${order.id}, version ${order.version})`, ok: true });
+      return result.ok
+        ? { event: { type: 'CACHE_DONE' }, caption: `The ${who} sets order ${order.id} to version ${order.version} in the cache.` }
+        : { event: { type: 'CACHE_FAILED' }, caption: `The cache refuses the ${who}'s SET of order ${order.id}; it moves on.` };
+    },
+  };
+}
+
+function deleteCachedOrder(who: string): Operation<WriterContext> {
+  return {
+    faults: ['cache-unavailable', 'pause'],
+    crashable: true,
+    latencyMs: 2,
+    intent: (context) => `deleting order ${context.written?.id ?? '?'} from the cache`,
+    about: writtenOrder,
+    async run(ctx) {
+      const order = ctx.context.written!;
+      const result = ctx.cache.del(cacheKey(order.id));
+      ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: `200 OK (order ${order.id}, version ${order.version})`, ok: true });
+      return result.ok
+        ? { event: { type: 'CACHE_DONE' }, caption: `The ${who} deletes order ${order.id} from the cache.` }
+        : { event: { type: 'CACHE_FAILED' }, caption: `The cache refuses the ${who}'s DEL of order ${order.id}; it moves on.` };
+    },
+  };
+}
+
+/** The two writer instances, each its own process running the same statechart. */
+export function writerProcesses(step: CacheStep): ProcessSpec[] {
+  const machine = createWriterMachine(step);
+  const writers: [string, string][] = [
+    [SERVICE_PARTICIPANT, WRITER_LABEL],
+    [SECOND_WRITER_PARTICIPANT, SECOND_WRITER_LABEL],
+  ];
+  return writers.map(([id, label]) => {
+    const who = lowerFirst(label);
+    return {
+      id,
+      machine,
+      operations: {
+        'update-order': updateOrder(who),
+        [CACHE_STEP_OP[step]]: step === 'set' ? setCachedOrder(who) : deleteCachedOrder(who),
+        restart: restartOperation(label),
+      },
+    };
+  });
+}

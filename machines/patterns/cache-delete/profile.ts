@@ -1,0 +1,11 @@
+/**
+ * What exploring cache-delete under every single fault finds (machines/testing/anomaly-profile.ts).
+ * No consumer, so the idempotency switch changes nothing: a DEL that fails or comes late, or a
+ * reader that fills with an old row after the DELs, leaves a stale cache, and that is the only
+ * anomaly.
+ */
+import type { AnomalyProfile } from '../../testing/anomaly-profile';
+
+export const anomalyProfile = {
+  default: { off: ['stale-cache'], on: ['stale-cache'], settles: 'always' },
+} satisfies AnomalyProfile;

@@ -1,0 +1,37 @@
+/** cache-set as the pages show it before anything runs: plain data, no statecharts, no PGlite. */
+import type { PatternInfo } from '../../kernel/pattern-info';
+import { client, postgres, service } from '../participants';
+
+export const info: PatternInfo = {
+  id: 'cache-set',
+  title: 'Cache-aside: SET after the write',
+  promise: 'Commit the change to Postgres, then SET the new value in the cache.',
+  worstAnomaly: 'stale-cache',
+  participants: [
+    { ...client, at: { col: 0, row: 1 } },
+    { ...service, label: 'Writer', at: { col: 1, row: 0 } },
+    { id: 'cache', label: 'Cache', kind: 'cache', process: false, at: { col: 1, row: 1 } },
+    { id: 'service-2', label: 'Second writer', kind: 'service', process: true, at: { col: 1, row: 2 } },
+    { id: 'reader', label: 'Reader', kind: 'service', process: true, at: { col: 2, row: 0 } },
+    { ...postgres, at: { col: 2, row: 1 } },
+  ],
+  variants: [
+    {
+      id: 'default',
+      label: 'SET after commit',
+      worstAnomaly: 'stale-cache',
+      summary:
+        'Each writer commits, then SETs the row it wrote. Between the two, readers get the old value. A SET that fails or never runs keeps it until the TTL ends or the next write heals the key; two writers whose SETs land in the other order leave the older one.',
+    },
+  ],
+  tables: ['service.orders'],
+  hasConsumer: false,
+  scriptedRequests: true,
+  order: 120,
+  faultTargets: {
+    client: ['send-order'],
+    service: ['update-order', 'cache-set', 'restart'],
+    'service-2': ['update-order', 'cache-set', 'restart'],
+    reader: ['lookup', 'load', 'fill', 'restart'],
+  },
+};

@@ -1,0 +1,51 @@
+/** outbox-polling as the pages show it before anything runs: plain data, no statecharts, no PGlite. */
+import type { PatternInfo } from '../../kernel/pattern-info';
+import { broker, client, consumer, postgres, relay, service } from '../participants';
+
+export const info: PatternInfo = {
+  id: 'outbox-polling',
+  title: 'Transactional outbox with a polling relay',
+  promise: 'Write the order and its event in one transaction; a relay publishes the event later.',
+  // The default relay duplicates at worst; the id-cursor variant loses events (its own entry says so).
+  worstAnomaly: 'duplicate-effect',
+  participants: [
+    client,
+    service,
+    postgres,
+    relay,
+    // Runs in the competing-relays variant only (a run shows only the participants it has).
+    { id: 'relay-2', label: 'Outbox relay 2', kind: 'relay', process: true, at: { col: 2, row: 1 } },
+    broker,
+    consumer,
+  ],
+  variants: [
+    {
+      id: 'default',
+      label: 'Poll unpublished rows',
+      worstAnomaly: 'duplicate-effect',
+      summary: 'The relay selects unpublished rows in creation order, publishes each, then marks it published.',
+    },
+    {
+      id: 'id-cursor',
+      label: 'Poll after the last id',
+      worstAnomaly: 'lost-event',
+      summary: 'The relay reads ids above the last it published. Ids (like created_at) follow the insert, not the commit: a lower id committed later is skipped for good.',
+    },
+    {
+      id: 'competing-relays',
+      label: 'Two relays claiming rows',
+      worstAnomaly: 'duplicate-effect',
+      summary: 'Two relays claim rows with UPDATE … SKIP LOCKED under a lease. One order\'s events can leave in the wrong order; a crashed claimer\'s rows wait out its lease.',
+    },
+  ],
+  tables: ['service.orders', 'service.outbox', 'consumer.shipments', 'consumer.processed_events', 'consumer.applied_events'],
+  hasConsumer: true,
+  order: 60,
+  faultTargets: {
+    client: ['send-order'],
+    service: ['write-order', 'restart', 'reserve-id'],
+    relay: ['poll', 'publish', 'mark', 'restart', 'claim'],
+    consumer: ['fetch', 'apply', 'commit-offset', 'restart'],
+    'relay-2': ['claim', 'publish', 'mark', 'restart'],
+  },
+};

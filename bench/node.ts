@@ -1,4 +1,5 @@
 /** Node figures: PGlite boot, kernel steps per second against the same SQL issued directly, exploration time. */
+import { tablesOf } from '../machines/kernel/schema';
 import { startLabPostgres } from '../machines/runtime/pglite';
 import { explorePattern, runScenario } from '../machines/kernel/explore';
 import type { Scenario } from '../machines/kernel/types';
@@ -39,7 +40,7 @@ export async function nodeFigures(log: (line: string) => void): Promise<NodeFigu
   const kernelMs = performance.now() - runStarted;
 
   const statements = result.trace.flatMap((entry) => entry.sql ?? []);
-  await db.reset(pattern.schema(scenario.variant), pattern.info.tables);
+  await db.reset(pattern.schema(scenario.variant), tablesOf(pattern.schema(scenario.variant), pattern.hiddenTables));
   const rawStarted = performance.now();
   for (const sql of statements) await pg.query(sql);
   const rawSqlMs = performance.now() - rawStarted;

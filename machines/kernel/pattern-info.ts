@@ -25,8 +25,6 @@ export interface PatternInfo {
   worstAnomaly: AnomalyId | 'none';
   participants: Participant[];
   variants: VariantInfo[];
-  /** Tables shown in the live views, schema-qualified. */
-  tables: string[];
   /** Whether a consumer exists, so the idempotency switch means something. */
   hasConsumer: boolean;
   /** The story's requests are scripted (the cache patterns): adding orders would change nothing. */

@@ -136,8 +136,10 @@ export interface PatternDefinition<W extends ComponentSet = ComponentSet> {
   check?(sources: InspectionSources<W> & { steps: StepRecord[] }): Promise<Anomaly[]>;
   /** Extra live views shown beside the tables after every step (see `WorldSnapshot.inspections`). */
   inspect?(sources: InspectionSources<W>, variant: string): Promise<TableSnapshot[]>;
-  /** Statements that create this pattern's schemas and tables from nothing. */
+  /** Statements that create this pattern's schemas and tables from nothing; the views show its tables. */
   schema(variant: string): string[];
+  /** Tables of the schema that are the lab's own bookkeeping: neither shown nor emptied between runs. */
+  hiddenTables?: string[];
   /** The client that places the scenario's orders, or follows the story's script of requests. */
   client(scenario: Scenario): ProcessSpec;
   /** Every other process participant of the run. */

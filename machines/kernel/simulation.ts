@@ -13,6 +13,7 @@ import { VirtualClock } from './clock';
 import type { ComponentSet, LabStore } from './component';
 import { countingIds, type IdGenerator } from './ids';
 import type { OutcomeSources } from './outcome-sources';
+import { tablesOf } from './schema';
 import { faultPoint } from './fault-point';
 import { DEFAULT_TIMING, type InspectionSources, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type ProcessSpec, type StateMeta, type Timing } from './pattern';
 import { deriveRng, type Rng } from './rng';
@@ -84,6 +85,8 @@ export class Simulation {
   readonly #db: LabStore;
   readonly #components: ComponentSet;
   readonly #outcome: OutcomeSources;
+  /** The tables of this variant's schema that the views show and each reset empties. */
+  readonly #tables: string[];
   readonly #pattern: PatternDefinition;
   readonly #scenario: Scenario;
   readonly #options: RunOptions;
@@ -122,12 +125,13 @@ export class Simulation {
       return live;
     });
     this.#outcome = pattern.outcome(this.#inspectionSources());
+    this.#tables = tablesOf(pattern.schema(scenario.variant), pattern.hiddenTables);
   }
 
   /** Resets the database, runs every step until the system settles, and checks the outcome. */
   async run(): Promise<RunResult> {
     const variant = this.#scenario.variant;
-    await this.#db.reset(this.#pattern.schema(variant), this.#pattern.info.tables);
+    await this.#db.reset(this.#pattern.schema(variant), this.#tables);
     await this.#pattern.prepareRun?.(this.#db.runner, variant);
     await this.#recordTruth(0);
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
@@ -378,6 +382,11 @@ export class Simulation {
     }
   }
 
+  /** What the pattern's hooks read (database, components, contexts), for tests that call a hook themselves. */
+  inspectionSources(): InspectionSources {
+    return this.#inspectionSources();
+  }
+
   #inspectionSources(): InspectionSources {
     return {
       ...this.#components,
@@ -393,7 +402,7 @@ export class Simulation {
 
   async #capture(): Promise<WorldSnapshot> {
     const tables = [];
-    for (const table of this.#pattern.info.tables) tables.push(await this.#db.snapshotTable(table));
+    for (const table of this.#tables) tables.push(await this.#db.snapshotTable(table));
     const inspections = this.#pattern.inspect ? await this.#pattern.inspect(this.#inspectionSources(), this.#scenario.variant) : [];
     return {
       step: this.steps.length,

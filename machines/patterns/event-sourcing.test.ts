@@ -194,7 +194,7 @@ describe('event-sourcing', () => {
     const sim = new Simulation(postgres.db, eventSourcing, defaultScenario('event-sourcing'));
     const result = await sim.run();
     expect(result.outcome.consistent).toBe(true);
-    const sources = { runner: postgres.db.runner, broker: sim.broker, eventStore: sim.eventStore, cache: sim.cache, contexts: {}, now: sim.clock.now, steps: result.steps };
+    const sources = { ...sim.inspectionSources(), steps: result.steps };
     await postgres.db.runner.exec(`UPDATE service.order_view SET status = 'placed' WHERE order_id = 1; DELETE FROM service.order_view WHERE order_id = 2;
       INSERT INTO service.order_view VALUES (7, 'customer-7', 100, 'placed', 1)`);
     const anomalies = await eventSourcing.check!(sources);

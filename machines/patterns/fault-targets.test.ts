@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { clientProcess } from '../actors/client';
 import { defaultScenario } from '../kernel/scenario';
 import { PATTERN_IDS } from '../kernel/vocabulary';
 import { FAULT_TARGETS, faultTargetsOf } from './fault-targets';
@@ -12,7 +11,7 @@ function targetsFromStatecharts(id: (typeof PATTERN_IDS)[number]): Record<string
   for (const variant of pattern.info.variants) {
     for (const idempotentConsumer of [false, true]) {
       const scenario = { ...defaultScenario(id), variant: variant.id, idempotentConsumer };
-      for (const spec of [clientProcess(scenario.orders, pattern.clientScript?.(scenario)), ...pattern.processes(scenario)]) {
+      for (const spec of [pattern.client(scenario), ...pattern.processes(scenario)]) {
         const operations = targets.get(spec.id) ?? new Set<string>();
         for (const operation of Object.keys(spec.operations)) operations.add(operation);
         targets.set(spec.id, operations);

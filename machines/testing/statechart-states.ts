@@ -5,7 +5,6 @@
  * the machine defines with what the runs visited.
  */
 import { initialTransition, type AnyStateMachine, type AnyStateNode, type StateValue } from 'xstate';
-import { clientProcess } from '../actors/client';
 import type { PatternDefinition, ProcessSpec } from '../kernel/pattern';
 import { defaultScenario } from '../kernel/scenario';
 
@@ -93,7 +92,7 @@ export function runnableProcesses(pattern: PatternDefinition): RunnableProcess[]
   return pattern.info.variants.flatMap((variant) =>
     [false, true].flatMap((idempotentConsumer) => {
       const scenario = { ...defaultScenario(pattern.info.id), variant: variant.id, idempotentConsumer };
-      const specs = [clientProcess(scenario.orders, pattern.clientScript?.(scenario)), ...pattern.processes(scenario)];
+      const specs = [pattern.client(scenario), ...pattern.processes(scenario)];
       return specs.map((spec) => ({ variant: variant.id, idempotentConsumer, spec }));
     }),
   );

@@ -22,7 +22,6 @@ export const info: PatternInfo = {
       summary: 'A publication row is committed with the order, marked completed after the send, and republished on restart if incomplete.',
     },
   ],
-  tables: ['service.orders', 'service.event_publication', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 50,
   faultTargets: {

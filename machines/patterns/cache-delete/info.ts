@@ -24,7 +24,6 @@ export const info: PatternInfo = {
         'Delete is not always safe. Two late DELs commute, so reordered writers leave no stale key behind, unlike SET; but until the late DEL lands, readers are served the old value. A DEL that fails or never runs keeps it until the TTL, not a miss; and a reader that read the old row before the commit and fills after the DEL puts it back.',
     },
   ],
-  tables: ['service.orders'],
   hasConsumer: false,
   scriptedRequests: true,
   order: 130,

@@ -24,7 +24,6 @@ export const info: PatternInfo = {
         'Each writer commits, then SETs the row it wrote. Between the two, readers get the old value. A SET that fails or never runs keeps it until the TTL ends or the next write heals the key; two writers whose SETs land in the other order leave the older one.',
     },
   ],
-  tables: ['service.orders'],
   hasConsumer: false,
   scriptedRequests: true,
   order: 120,

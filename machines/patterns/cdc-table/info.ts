@@ -30,7 +30,6 @@ export const info: PatternInfo = {
       summary: 'The service calls the column total_cents now; the consumer still reads after.amount_cents.',
     },
   ],
-  tables: ['service.orders', 'service.cdc_connector_state', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 80,
   faultTargets: {

@@ -242,6 +242,8 @@ export const pattern = definePattern({
   outcome: (sources) => shipmentsOutcome(sources),
   client: (scenario) => clientProcess(scenario.orders, cdcTableScript(scenario)),
   schema: (variant) => [...ordersTable(variant), WAL_ORIGIN_TABLE, CONNECTOR_STATE_TABLE, ...ROW_CHANGE_CONSUMER_TABLES],
+  // Where each run's WAL starts: set up before every run, not part of the story.
+  hiddenTables: ['service.wal_origin'],
   prepareRun: (runner) => prepareWalRun(runner),
   inspect: async ({ runner, broker }) => [
     await walRecordsInspection(runner, 'The connector captures service.orders; UPDATE and DELETE carry no old row.'),

@@ -40,7 +40,6 @@ export const info: PatternInfo = {
       summary: 'After the commands an operator starts a new projection version: the read model is emptied and the projector replays the whole log from position 0.',
     },
   ],
-  tables: ['service.order_view', 'service.projection_checkpoint', 'consumer.shipments', 'consumer.processed_events', 'consumer.subscriber_checkpoint'],
   hasConsumer: true,
   order: 100,
   faultTargets: {

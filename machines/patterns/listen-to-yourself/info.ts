@@ -23,7 +23,6 @@ export const info: PatternInfo = {
       summary: 'The service publishes OrderPlaced; its projector writes service.orders, the shipping consumer ships, each in its own group.',
     },
   ],
-  tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 90,
   faultTargets: {

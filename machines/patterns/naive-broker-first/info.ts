@@ -16,7 +16,6 @@ export const info: PatternInfo = {
       summary: 'The service publishes OrderPlaced with the client-assigned order id, then inserts the order.',
     },
   ],
-  tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 20,
   faultTargets: {

@@ -9,7 +9,6 @@ export const info: PatternInfo = {
   worstAnomaly: 'lost-event',
   participants: [client, service, postgres, broker, consumer],
   variants: [{ id: 'default', label: 'Commit, then publish', summary: 'The service commits the order and then publishes OrderPlaced itself.', worstAnomaly: 'lost-event' }],
-  tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 10,
   faultTargets: {

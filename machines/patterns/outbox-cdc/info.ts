@@ -35,7 +35,6 @@ export const info: PatternInfo = {
       summary: 'When it reads only other tables, the connector writes a heartbeat row it can confirm, so its slot keeps moving.',
     },
   ],
-  tables: ['service.orders', 'service.outbox', 'service.cdc_heartbeat', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 70,
   faultTargets: {

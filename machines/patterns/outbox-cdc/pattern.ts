@@ -105,6 +105,8 @@ export const pattern = definePattern({
   outcome: (sources) => shipmentsOutcome(sources),
   client: (scenario) => clientProcess(scenario.orders),
   schema: () => [ORDERS_TABLE, OUTBOX_TABLE, HEARTBEAT_TABLE, WAL_ORIGIN_TABLE, ...CONSUMER_TABLES],
+  // Where each run's WAL starts: set up before every run, not part of the story.
+  hiddenTables: ['service.wal_origin'],
   prepareRun: (runner) => prepareWalRun(runner),
   inspect: async ({ runner, broker }, variant) => [
     await walRecordsInspection(

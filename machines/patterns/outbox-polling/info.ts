@@ -38,7 +38,6 @@ export const info: PatternInfo = {
       summary: 'Two relays claim rows with UPDATE … SKIP LOCKED under a lease. One order\'s events can leave in the wrong order; a crashed claimer\'s rows wait out its lease.',
     },
   ],
-  tables: ['service.orders', 'service.outbox', 'consumer.shipments', 'consumer.processed_events', 'consumer.applied_events'],
   hasConsumer: true,
   order: 60,
   faultTargets: {

@@ -43,7 +43,6 @@ export const info: PatternInfo = {
       summary: 'The handler catches its own errors and acks anyway: a moment of database downtime loses the event without a trace.',
     },
   ],
-  tables: ['consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 110,
   faultTargets: {

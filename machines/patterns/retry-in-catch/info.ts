@@ -16,7 +16,6 @@ export const info: PatternInfo = {
       summary: 'One try around both writes; the catch retries the publish up to three times, whichever write failed.',
     },
   ],
-  tables: ['service.orders', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 30,
   faultTargets: {

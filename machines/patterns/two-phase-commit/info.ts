@@ -22,7 +22,6 @@ export const info: PatternInfo = {
       summary: 'The broker can prepare a message and show it only on commit. A coordinator crash between the phases holds locks in doubt until it restarts and recovers from its log.',
     },
   ],
-  tables: ['service.orders', 'service.stock', 'service.tx_log', 'consumer.shipments', 'consumer.processed_events'],
   hasConsumer: true,
   order: 40,
   faultTargets: {

@@ -22,7 +22,7 @@ export function OutcomePanel({ outcome, atEnd, remaining }: { outcome: Outcome; 
       {!outcome.settled && (
         <div data-testid="outcome-unsettled" className="mb-2 rounded-md border-2 border-dashed border-warn p-2">
           <p className="text-warn">
-            <span aria-hidden="true">⏱ </span>
+            <span aria-hidden="true">↻ </span>
             <strong>{outcome.unsettled?.livelock ? 'Did not settle: a livelock.' : 'Did not settle.'}</strong> No clean verdict for this run.
           </p>
           {outcome.unsettled && <p className="mt-1 text-fg">{outcome.unsettled.why}</p>}

@@ -298,24 +298,20 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
       const records = read.value;
       if (records.length === 0) return { event: { type: 'EMPTY' }, caption: 'The connector finds no new WAL records.' };
       const { committed, rolledBack, end, images } = decodeRecords(records, ctx.context.tables, ctx.context.images);
-      const dropped = rolledBack.length > 0 ? `; tx ${rolledBack.join(', ')} rolled back (no COMMIT), dropped` : '';
+      // A rolled-back transaction left records but no COMMIT: said briefly, captions stay short.
+      const droppedTx = rolledBack.length > 0 ? `rolled-back tx ${rolledBack.join(', ')}` : '';
       if (committed.length === 0) {
-        if (config.heartbeat && end > from) {
-          return {
-            event: { type: 'HEARTBEAT_DUE' },
-            caption: `The connector reads ${plural(records.length, 'record')} of other tables${dropped}: time for a heartbeat.`,
-          };
-        }
-        return {
-          event: { type: 'EMPTY' },
-          caption: `The connector reads ${plural(records.length, 'record')} of other tables${dropped}; it stays at ${showPos(from)}.`,
-        };
+        const read = droppedTx ? `The connector drops ${droppedTx} from ${plural(records.length, 'record')}` : `The connector reads ${plural(records.length, 'record')} of other tables`;
+        if (config.heartbeat && end > from) return { event: { type: 'HEARTBEAT_DUE' }, caption: `${read}: time for a heartbeat.` };
+        return { event: { type: 'EMPTY' }, caption: `${read}; it stays at ${showPos(from)}.` };
       }
       const messages = committed.map((c) => config.toMessage(c)).filter((m): m is OutgoingMessage => m !== null);
       return {
         event: { type: 'CHANGES', messages, end, images },
         orders: ordersOf(messages),
-        caption: `The connector reads ${plural(records.length, 'WAL record')}, committed: ${describeChanges(committed)}${dropped}.`,
+        caption: droppedTx
+          ? `The connector reads ${plural(records.length, 'record')}: ${describeChanges(committed)}; tx ${rolledBack.join(', ')} aborted.`
+          : `The connector reads ${plural(records.length, 'WAL record')}: ${describeChanges(committed)}.`,
       };
     },
   };

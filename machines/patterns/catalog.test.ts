@@ -1,16 +1,16 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PATTERN_IDS } from '../kernel/vocabulary';
 import type { AnomalyProfile } from '../testing/anomaly-profile';
 import { findPattern, PATTERN_CATALOG } from './catalog';
 import { PATTERNS } from './index';
 
-/** The test files of a pattern: `<id>.test.ts` beside its folder, and any inside it. */
+/** The test files in a pattern's folder. */
 function testFilesOf(id: string): string[] {
   const folder = new URL(`./${id}/`, import.meta.url);
-  const inside = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.test.ts')).map((f) => new URL(f, folder)) : [];
-  const beside = new URL(`./${id}.test.ts`, import.meta.url);
-  return [...(existsSync(beside) ? [beside] : []), ...inside].map((url) => readFileSync(url, 'utf8'));
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => readFileSync(new URL(f, folder), 'utf8'));
 }
 
 describe('the pattern catalogue', () => {

@@ -93,30 +93,18 @@ export function assertEveryStateReached(pattern: PatternDefinition, observed: St
   expect(unreachedStates(pattern, observed)).toEqual([]);
 }
 
-/**
- * No caption reaches {@link CAPTION_WORD_LIMIT} words, apart from the `toShorten` ones: captions
- * found too long and reported, each written as a pattern of its wording. Each must still occur,
- * so shortening one fails here until it leaves the list; any other long caption fails at once.
- */
-export function assertShortCaptions(observed: StepObservations, toShorten: readonly RegExp[] = []): void {
+/** No caption of any step of any explored run reaches {@link CAPTION_WORD_LIMIT} words. */
+export function assertShortCaptions(observed: StepObservations): void {
   expect(observed.steps, 'the exploration reported its runs\' steps').toBeGreaterThan(0);
-  const long = [...observed.longCaptions];
-  const unlisted = long.filter(([caption]) => !toShorten.some((known) => known.test(caption))).map(([caption, where]) => `${where}: "${caption}"`);
-  expect(unlisted, `captions of ${CAPTION_WORD_LIMIT} words or more`).toEqual([]);
-  const gone = toShorten.filter((known) => !long.some(([caption]) => known.test(caption))).map(String);
-  expect(gone, 'listed as too long, but no run says them any more: take them off the list').toEqual([]);
-}
-
-export interface ExplorationClaimOptions {
-  /** Captions known to be too long, reported to be shortened (see {@link assertShortCaptions}). */
-  longCaptionsToShorten?: readonly RegExp[];
+  const long = [...observed.longCaptions].map(([caption, where]) => `${where}: "${caption}"`);
+  expect(long, `captions of ${CAPTION_WORD_LIMIT} words or more`).toEqual([]);
 }
 
 /**
  * Registers one test per claim, each reading the file's one exploration of the pattern; `profile`
  * is the pattern's `<id>/profile.ts`.
  */
-export function describeExplorationClaims(exploration: PatternExploration, profile: AnomalyProfile, options: ExplorationClaimOptions = {}): void {
+export function describeExplorationClaims(exploration: PatternExploration, profile: AnomalyProfile): void {
   const { pattern } = exploration;
   describe(`${pattern.info.id}, explored under every single fault`, () => {
     it('has the worst anomalies the catalogue states, per variant', () => assertWorstAnomalies(pattern, exploration.explored));
@@ -124,6 +112,6 @@ export function describeExplorationClaims(exploration: PatternExploration, profi
     it('strikes at every fault point a fault-free run lists', () => assertEveryListedFaultStrikes(exploration.explored));
     it('shows exactly the anomaly profile of its profile.ts', () => assertAnomalyProfile(pattern, profile, exploration.explored));
     it('reaches every state of every statechart of every variant', () => assertEveryStateReached(pattern, exploration.observed));
-    it(`narrates every step of every run in under ${CAPTION_WORD_LIMIT} words`, () => assertShortCaptions(exploration.observed, options.longCaptionsToShorten));
+    it(`narrates every step of every run in under ${CAPTION_WORD_LIMIT} words`, () => assertShortCaptions(exploration.observed));
   });
 }

@@ -116,7 +116,7 @@ const publish: Operation<ServiceContext> = {
     if (!outcome.ok) {
       return {
         event: { type: 'PUBLISH_FAILED' },
-        caption: `The publish for order ${request.orderId} fails (${outcome.error}); the service logs it and moves on.`,
+        caption: `Publishing order ${request.orderId} fails (${outcome.error}); the service logs it and moves on.`,
       };
     }
     return { event: { type: 'PUBLISHED' }, caption: `The service publishes OrderPlaced for order ${request.orderId}.` };

@@ -65,7 +65,7 @@ function writeOrderAndOutbox(deleteAfterInsert: boolean): Operation<ServiceConte
         return {
           event: { type: 'WRITE_FAILED' },
           caption: written.committed
-            ? `The service sees an error for order ${request.orderId}, though Postgres committed it with its outbox row.`
+            ? `The service sees an error, though order ${request.orderId} committed with its outbox row.`
             : `Postgres rejects order ${request.orderId}; its outbox insert rolls back with it.`,
         };
       }

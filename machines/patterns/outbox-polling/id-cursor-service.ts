@@ -105,7 +105,7 @@ const reserveId: Operation<ServiceContext> = {
     const wait = paymentCheckMs(request.orderId);
     return {
       event: { type: 'RESERVED', reserved: { request, outboxId, eventId: ctx.nextId('evt'), readyAt: ctx.now + wait } },
-      caption: `The service takes outbox id ${outboxId} for order ${request.orderId}; its payment check takes ${wait} ms.`,
+      caption: `The service takes outbox id ${outboxId} for order ${request.orderId}; payment check takes ${wait} ms.`,
     };
   },
 };

@@ -58,7 +58,7 @@ const writeOrderAndOutbox = (eventTypes: readonly string[]): Operation<ServiceCo
       return {
         event: { type: 'WRITE_FAILED' },
         caption: written.committed
-          ? `The service sees an error for order ${request.orderId}, though Postgres committed it with its ${rows}.`
+          ? `The service sees an error, though order ${request.orderId} committed with its ${rows}.`
           : `Postgres rejects order ${request.orderId}; the order and its ${rows} all roll back.`,
       };
     }

@@ -238,7 +238,7 @@ const prepareBroker = (capability: BrokerCapability): Operation<CoordinatorConte
         event: { type: 'BROKER_REFUSED' },
         caption:
           capability === 'log-only'
-            ? `The broker cannot enlist in ${gid}: a log has no prepare, so the coordinator aborts.`
+            ? `The broker cannot enlist in ${gid}: a log has no prepare; the coordinator aborts.`
             : `The broker fails to prepare ${gid} (${vote.error}); the coordinator aborts.`,
       };
     }

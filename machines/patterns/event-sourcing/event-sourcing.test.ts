@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../actors/event-store';
-import { defaultScenario } from '../kernel/scenario';
-import { Simulation } from '../kernel/simulation';
-import type { RunResult, TableRow } from '../kernel/types';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { foldOrder, pattern as eventSourcing } from './event-sourcing/pattern';
-import { anomalyProfile } from './event-sourcing/profile';
+import type { RecordedEvent } from '../../actors/event-store';
+import { defaultScenario } from '../../kernel/scenario';
+import { Simulation } from '../../kernel/simulation';
+import type { RunResult, TableRow } from '../../kernel/types';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { foldOrder, pattern as eventSourcing } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of event-sourcing this test run makes; every test below that needs one reads it.

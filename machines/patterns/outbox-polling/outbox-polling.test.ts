@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { pattern as outboxPolling } from './outbox-polling/pattern';
-import { anomalyProfile } from './outbox-polling/profile';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { pattern as outboxPolling } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of outbox-polling this test run makes; every test below that needs one reads it.
@@ -89,10 +89,4 @@ describe('outbox-polling, the relay variants explored', () => {
   });
 });
 
-describeExplorationClaims(exploration, anomalyProfile, {
-  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
-  longCaptionsToShorten: [
-    /^The service sees an error for order \d+, though Postgres committed it with its (outbox row|\d+ outbox rows)\.$/,
-    /^The service takes outbox id \d+ for order \d+; its payment check takes \d+ ms\.$/,
-  ],
-});
+describeExplorationClaims(exploration, anomalyProfile);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lab } from '../testing/lab-driver';
-import { useLabPostgres } from '../testing/postgres';
+import { lab } from '../../testing/lab-driver';
+import { useLabPostgres } from '../../testing/postgres';
 
 const postgres = useLabPostgres();
 const variant = (id: string) => lab(postgres.db, 'outbox-polling').variant(id);

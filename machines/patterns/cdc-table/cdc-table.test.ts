@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult, TableSnapshot, WorldSnapshot } from '../kernel/types';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { pattern as cdcTable } from './cdc-table/pattern';
-import { anomalyProfile } from './cdc-table/profile';
+import type { RunResult, TableSnapshot, WorldSnapshot } from '../../kernel/types';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { pattern as cdcTable } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of cdc-table this test run makes; every test below that needs one reads it.
@@ -86,9 +86,4 @@ describe('cdc-table', () => {
   });
 });
 
-describeExplorationClaims(exploration, anomalyProfile, {
-  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
-  longCaptionsToShorten: [
-    /^The connector reads \d+ WAL records, committed: \d+ inserts?, \d+ updates?, \d+ deletes? on orders\.$/,
-  ],
-});
+describeExplorationClaims(exploration, anomalyProfile);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatFault } from '../kernel/scenario';
-import type { RunResult, TableSnapshot } from '../kernel/types';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { pattern as cacheDelete } from './cache-delete/pattern';
-import { anomalyProfile } from './cache-delete/profile';
+import { formatFault } from '../../kernel/scenario';
+import type { RunResult, TableSnapshot } from '../../kernel/types';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { pattern as cacheDelete } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of cache-delete this test run makes; every test below that needs one reads it.

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../kernel/types';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { SUBSCRIPTION_SETTINGS } from '../actors/subscription-server';
-import { pattern as persistentSubscription } from './persistent-subscription/pattern';
-import { anomalyProfile } from './persistent-subscription/profile';
+import type { RunResult } from '../../kernel/types';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { SUBSCRIPTION_SETTINGS } from '../../actors/subscription-server';
+import { pattern as persistentSubscription } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of persistent-subscription this test run makes; every test below that needs one reads it.

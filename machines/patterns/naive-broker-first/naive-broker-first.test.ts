@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { pattern as naiveBrokerFirst } from './naive-broker-first/pattern';
-import { anomalyProfile } from './naive-broker-first/profile';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { pattern as naiveBrokerFirst } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of naive-broker-first this test run makes; every test below that needs one reads it.

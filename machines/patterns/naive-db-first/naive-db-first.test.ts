@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { pattern as naiveDbFirst } from './naive-db-first/pattern';
-import { anomalyProfile } from './naive-db-first/profile';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { pattern as naiveDbFirst } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of naive-db-first this test run makes; every test below that needs one reads it.
@@ -63,9 +63,4 @@ describe('naive-db-first', () => {
   });
 });
 
-describeExplorationClaims(exploration, anomalyProfile, {
-  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
-  longCaptionsToShorten: [
-    /^The publish for order \d+ fails \(.+\); the service logs it and moves on\.$/,
-  ],
-});
+describeExplorationClaims(exploration, anomalyProfile);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { pattern as afterCommitListener } from './after-commit-listener/pattern';
-import { anomalyProfile } from './after-commit-listener/profile';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { pattern as afterCommitListener } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of after-commit-listener this test run makes; every test below that needs one reads it.

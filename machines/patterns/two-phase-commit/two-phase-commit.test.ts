@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lab } from '../testing/lab-driver';
-import { describeExplorationClaims } from '../testing/explored-claims';
-import { useExploration } from '../testing/exploration';
-import { useLabPostgres } from '../testing/postgres';
-import { pattern as twoPhaseCommit } from './two-phase-commit/pattern';
-import { anomalyProfile } from './two-phase-commit/profile';
+import { lab } from '../../testing/lab-driver';
+import { describeExplorationClaims } from '../../testing/explored-claims';
+import { useExploration } from '../../testing/exploration';
+import { useLabPostgres } from '../../testing/postgres';
+import { pattern as twoPhaseCommit } from './pattern';
+import { anomalyProfile } from './profile';
 
 const postgres = useLabPostgres();
 // The one exploration of two-phase-commit this test run makes; every test below that needs one reads it.
@@ -110,9 +110,4 @@ describe('two-phase-commit with an XA broker', () => {
   });
 });
 
-describeExplorationClaims(exploration, anomalyProfile, {
-  // Found at 15 words or more, and reported: the pattern's captions are to be shortened.
-  longCaptionsToShorten: [
-    /^The broker cannot enlist in gx-\d+: a log has no prepare, so the coordinator aborts\.$/,
-  ],
-});
+describeExplorationClaims(exploration, anomalyProfile);

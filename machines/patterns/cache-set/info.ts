@@ -1,20 +1,13 @@
 /** cache-set as the pages show it before anything runs: plain data, no statecharts, no PGlite. */
 import type { PatternInfo } from '../../kernel/pattern-info';
-import { client, postgres, service } from '../participants';
+import { CACHE_ASIDE_PARTICIPANTS } from '../cache-aside/participants';
 
 export const info: PatternInfo = {
   id: 'cache-set',
   title: 'Cache-aside: SET after the write',
   promise: 'Commit the change to Postgres, then SET the new value in the cache.',
   worstAnomaly: 'stale-cache',
-  participants: [
-    { ...client, at: { col: 0, row: 1 } },
-    { ...service, label: 'Writer', at: { col: 1, row: 0 } },
-    { id: 'cache', label: 'Cache', kind: 'cache', process: false, at: { col: 1, row: 1 } },
-    { id: 'service-2', label: 'Second writer', kind: 'service', process: true, at: { col: 1, row: 2 } },
-    { id: 'reader', label: 'Reader', kind: 'service', process: true, at: { col: 2, row: 0 } },
-    { ...postgres, at: { col: 2, row: 1 } },
-  ],
+  participants: CACHE_ASIDE_PARTICIPANTS,
   variants: [
     {
       id: 'default',

@@ -50,3 +50,12 @@ export interface LabStore {
   /** A whole table, for the live views. */
   snapshotTable(table: string): Promise<TableSnapshot>;
 }
+
+/** Stands in for a component the pattern did not declare: using it is a bug in the pattern, said plainly. */
+export function undeclared<T extends object>(name: string, pattern: string): T {
+  return new Proxy({} as T, {
+    get(_, property) {
+      throw new Error(`pattern ${pattern} uses the ${name} (${String(property)}) but does not declare it in components()`);
+    },
+  });
+}

@@ -4,7 +4,10 @@
  * not from the words of a caption.
  */
 import { describe, expect, it } from 'vitest';
+import { PATTERNS } from '../patterns/index';
 import { lab } from '../testing/lab-driver';
+import { runScenario } from './explore';
+import { defaultScenario } from './scenario';
 import { useLabPostgres } from '../testing/postgres';
 import { describeUnsettled } from './detectors/settling';
 import { staleCacheAnomalies, type TruthAtStep } from './detectors/stale-cache';
@@ -89,6 +92,13 @@ describe('a run that does not settle', () => {
 
   it('says the run is stuck when nobody is due before the limit', () => {
     expect(describeUnsettled([step(1, 'client', 'send')], 400).why).toMatch(/nobody was due to act/);
+  });
+});
+
+describe('components', () => {
+  it('a pattern that uses a component it did not declare fails, naming it', async () => {
+    const withoutBroker = { ...PATTERNS['naive-db-first'], components: () => ({}) };
+    await expect(runScenario(postgres.db, withoutBroker, defaultScenario('naive-db-first'))).rejects.toThrow(/naive-db-first uses the broker \(publish\) but does not declare it/);
   });
 });
 

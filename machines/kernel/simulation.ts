@@ -10,7 +10,7 @@ import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from './process';
 import { checkOutcome } from './checker';
 import type { TruthAtStep } from './detectors/stale-cache';
 import { VirtualClock } from './clock';
-import type { ComponentSet, LabStore } from './component';
+import { undeclared, type ComponentSet, type LabStore } from './component';
 import { countingIds, type IdGenerator } from './ids';
 import type { OutcomeSources } from './outcome-sources';
 import { tablesOf } from './schema';
@@ -36,14 +36,6 @@ export interface RunOptions {
   ids?: IdGenerator;
 }
 
-/** Stands in for a component the pattern did not declare: using it is a bug in the pattern, said plainly. */
-function undeclared<T extends object>(name: string, pattern: string): T {
-  return new Proxy({} as T, {
-    get(_, property) {
-      throw new Error(`pattern ${pattern} uses the ${name} (${String(property)}) but does not declare it in components()`);
-    },
-  });
-}
 
 interface LiveProcess {
   spec: ProcessSpec;

@@ -59,9 +59,9 @@ function describeExploration(pattern: PatternDefinition, explored: ExploredPatte
       plans.set(key, entry);
     }
     const rows = [['fault', 'idempotency off', 'idempotency on'], ...[...plans].map(([key, r]) => [key, cell(r.off), cell(r.on)])];
-    blocks.push(indent([`variant ${variant.id}: ${runs.length} runs`, table(rows), profile(runs)].join('\n')));
+    const claim = `the catalogue says its worst single-fault anomaly is: ${variant.worstAnomaly}`;
+    blocks.push(indent([`variant ${variant.id}: ${runs.length} runs`, table(rows), profile(runs), claim].join('\n')));
   }
-  blocks.push(indent(`catalogue claims the worst single-fault anomaly is: ${pattern.info.worstAnomaly}`));
   return blocks.join('\n');
 }
 

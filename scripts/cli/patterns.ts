@@ -1,17 +1,23 @@
 /** `lab patterns`: every pattern the lab runs, with what it promises and its worst single-fault anomaly. */
 import { PATTERNS } from '../../machines/patterns/index';
-import { PATTERN_IDS } from '../../machines/kernel/vocabulary';
+import { PATTERN_IDS, type PatternId } from '../../machines/kernel/vocabulary';
 import { parseFlags } from './args';
 import { print, printJson } from './io';
 import { indent } from './text';
 
 export interface PatternListing {
-  id: string;
+  id: PatternId;
   title: string;
   promise: string;
+  /** The default form's worst single-fault anomaly. */
   worstAnomaly: string;
   variants: string[];
   hasConsumer: boolean;
+}
+
+/** Each variant with its own worst single-fault anomaly, for the readable listing. */
+function variantWorst(id: PatternId): [string, string][] {
+  return PATTERNS[id].info.variants.map((v) => [v.id, v.worstAnomaly]);
 }
 
 export function listPatterns(): PatternListing[] {
@@ -42,8 +48,8 @@ export async function patternsCommand(args: string[]): Promise<number> {
         [
           p.title,
           `Promise: ${p.promise}`,
-          `Worst single-fault anomaly: ${p.worstAnomaly}`,
-          `Variants: ${p.variants.join(', ')}`,
+          `Worst single-fault anomaly of the default form: ${p.worstAnomaly}`,
+          `Variants: ${variantWorst(p.id).map(([id, worst]) => `${id} (worst: ${worst})`).join(', ')}`,
         ].join('\n'),
       ),
     ].join('\n'),

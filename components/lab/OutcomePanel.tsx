@@ -65,11 +65,11 @@ export function OutcomePanel({ outcome, atEnd, remaining }: { outcome: Outcome; 
                   </p>
                   <p className="mt-1 text-fg">{anomaly.why}</p>
                   {anomaly.evidence.length > 0 && (
-                    <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm text-fg">
+                    <dl className="mt-2 text-sm text-fg">
                       {anomaly.evidence.map((item, j) => (
                         <div key={j} className="contents">
                           <dt className="font-mono font-semibold">{item.ref}</dt>
-                          <dd className="text-muted">{item.detail}</dd>
+                          <dd className="mb-1 pl-3 text-muted">{item.detail}</dd>
                         </div>
                       ))}
                     </dl>

@@ -5,7 +5,7 @@
  * judged read by read against `service.orders.version`.
  */
 import type { InspectionSources } from '../kernel/pattern';
-import type { AppliedEffect, CacheSources, DeliveredEvent, EffectsSources, TruthSource } from '../kernel/outcome-sources';
+import type { AppliedEffect, CacheKeys, CacheSources, DeliveredEvent, EffectsSources, TruthSource } from '../kernel/outcome-sources';
 import type { SqlRunner } from '../kernel/traced-database';
 import { DOWNSTREAM_GROUP, messageRef, type Broker } from './broker';
 import type { Cache } from './cache';
@@ -97,13 +97,6 @@ export function shipmentsOutcome(sources: InspectionSources<EffectsWorld>, truth
   };
 }
 
-/** How a cache's keys and values map onto the truth: given by the pattern that knows its key format. */
-export interface CacheKeys {
-  versions(runner: SqlRunner): Promise<Map<string, number>>;
-  versionOf(value: string): number | null;
-  orderOf(key: string): number | null;
-}
-
 /** Every read a cache served, judged against the orders table at the time. */
 export function cacheOutcome(sources: InspectionSources<{ cache: Cache }>, keys: CacheKeys): CacheSources {
   const { runner, cache } = sources;
@@ -112,8 +105,8 @@ export function cacheOutcome(sources: InspectionSources<{ cache: Cache }>, keys:
     truth: ordersTable(runner),
     reads: () => cache.reads(),
     live: (now) => cache.live(now),
-    versions: (r) => keys.versions(r),
-    versionOf: (value) => keys.versionOf(value),
-    orderOf: (key) => keys.orderOf(key),
+    versions: keys.versions,
+    versionOf: keys.versionOf,
+    orderOf: keys.orderOf,
   };
 }

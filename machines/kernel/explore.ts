@@ -77,17 +77,18 @@ export async function explorePattern(db: LabStore, pattern: PatternDefinition, o
   const bases: Scenario[] = pattern.info.variants.flatMap((variant) =>
     orderSets.map((orders) => ({ pattern: pattern.info.id, variant: variant.id, seed: options.seed ?? 1, faults: [], idempotentConsumer: false, orders: [...orders] })),
   );
-  const plans: { base: Scenario; faults: ArmedFault[] }[] = [];
+  // The fault-free run that lists the fault sites is also that plan's run with the switch off.
+  const plans: { base: Scenario; faults: ArmedFault[]; clean?: RunResult }[] = [];
   for (const base of bases) {
     const clean = await runScenario(db, pattern, base);
-    plans.push({ base, faults: [] });
+    plans.push({ base, faults: [], clean });
     for (const site of faultSites(clean.steps)) for (const kind of site.kinds) plans.push({ base, faults: [{ kind, at: site.point }] });
   }
   const total = plans.length * 2;
   let done = 0;
-  for (const { base, faults } of plans) {
+  for (const { base, faults, clean } of plans) {
     for (const idempotentConsumer of [false, true]) {
-      const result = await runScenario(db, pattern, { ...base, faults, idempotentConsumer });
+      const result = clean && !idempotentConsumer ? clean : await runScenario(db, pattern, { ...base, faults, idempotentConsumer });
       const run: ExploredRun = { variant: base.variant, orders: base.orders, faults, idempotentConsumer, anomalies: anomalyIds(result), settled: result.outcome.settled, struck: allStruck(result) };
       runs.push(run);
       options.onRun?.(result, run);

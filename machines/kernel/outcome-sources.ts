@@ -70,17 +70,21 @@ export interface EffectsSources extends CommonSources {
   effects(): Promise<AppliedEffect[]>;
 }
 
-/** Downstream is a cache whose every served read is judged against the truth at the time. */
-export interface CacheSources extends CommonSources {
-  downstream: 'cache';
-  reads(): readonly ServedRead[];
-  live(now: number): readonly HeldEntry[];
+/** How a cache's keys and values map onto the source of truth: given by the pattern that knows its key format. */
+export interface CacheKeys {
   /** The version the source of truth holds now for every key the cache may hold. */
   versions(runner: SqlRunner): Promise<Map<string, number>>;
   /** The version a cached value carries; null for a value the lab cannot read. */
   versionOf(value: string): number | null;
   /** The order a key caches: names the anomaly ("order 1") and ties struck faults to it. */
   orderOf(key: string): number | null;
+}
+
+/** Downstream is a cache whose every served read is judged against the truth at the time. */
+export interface CacheSources extends CommonSources, CacheKeys {
+  downstream: 'cache';
+  reads(): readonly ServedRead[];
+  live(now: number): readonly HeldEntry[];
 }
 
 export type OutcomeSources = EffectsSources | CacheSources;

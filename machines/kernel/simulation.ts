@@ -76,6 +76,8 @@ export class Simulation {
 
   readonly #db: LabStore;
   readonly #components: ComponentSet;
+  /** Stand-ins for the ports of components the pattern did not declare, made once per run. */
+  readonly #undeclared: Pick<OperationContext<unknown>, 'broker' | 'store' | 'storeInternals' | 'cache'>;
   readonly #outcome: OutcomeSources;
   /** The tables of this variant's schema that the views show and each reset empties. */
   readonly #tables: string[];
@@ -108,6 +110,8 @@ export class Simulation {
     this.#ids = options.ids ?? countingIds();
     // Only what the pattern declares is built; a consumer's long poll wakes through `wake`.
     this.#components = pattern.components((event) => this.#broadcast(event));
+    const id = pattern.info.id;
+    this.#undeclared = { broker: undeclared('broker', id), store: undeclared('event store', id), storeInternals: undeclared('event store', id), cache: undeclared('cache', id) };
     const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
     const specs = [pattern.client(scenario), ...pattern.processes(scenario)];
     this.#processes = specs.map((spec) => {
@@ -116,7 +120,7 @@ export class Simulation {
       this.#scheduleNext(live, 0);
       return live;
     });
-    this.#outcome = pattern.outcome(this.#inspectionSources());
+    this.#outcome = pattern.outcome(this.inspectionSources());
     this.#tables = tablesOf(pattern.schema(scenario.variant), pattern.hiddenTables);
   }
 
@@ -149,7 +153,7 @@ export class Simulation {
       maxSteps,
       trace: this.trace,
       truthHistory: this.#truthHistory,
-      ...(this.#pattern.check ? { check: (steps) => this.#pattern.check!({ ...this.#inspectionSources(), steps }) } : {}),
+      ...(this.#pattern.check ? { check: (steps) => this.#pattern.check!({ ...this.inspectionSources(), steps }) } : {}),
     });
     return {
       scenario: this.#scenario,
@@ -262,10 +266,10 @@ export class Simulation {
         scenario: this.#scenario,
         faultHere: sink.armed,
         db: createTracedDatabase(this.#db.runner, sink),
-        broker: this.#components.broker?.port(sink, now, index) ?? undeclared('broker', this.#pattern.info.id),
-        store: this.#components.eventStore?.port(sink, now, index) ?? undeclared('event store', this.#pattern.info.id),
-        storeInternals: this.#components.eventStore?.internals(sink, now) ?? undeclared('event store', this.#pattern.info.id),
-        cache: this.#components.cache?.port(sink, now, index) ?? undeclared('cache', this.#pattern.info.id),
+        broker: this.#components.broker?.port(sink, now, index) ?? this.#undeclared.broker,
+        store: this.#components.eventStore?.port(sink, now, index) ?? this.#undeclared.store,
+        storeInternals: this.#components.eventStore?.internals(sink, now) ?? this.#undeclared.storeInternals,
+        cache: this.#components.cache?.port(sink, now, index) ?? this.#undeclared.cache,
         timestamp: () => this.clock.timestamp(),
         nextId: (prefix) => this.#ids.next(prefix),
         emit,
@@ -374,12 +378,8 @@ export class Simulation {
     }
   }
 
-  /** What the pattern's hooks read (database, components, contexts), for tests that call a hook themselves. */
+  /** What the pattern's hooks read: the database, the components, every process's context. */
   inspectionSources(): InspectionSources {
-    return this.#inspectionSources();
-  }
-
-  #inspectionSources(): InspectionSources {
     return {
       ...this.#components,
       runner: this.#db.runner,
@@ -395,7 +395,7 @@ export class Simulation {
   async #capture(): Promise<WorldSnapshot> {
     const tables = [];
     for (const table of this.#tables) tables.push(await this.#db.snapshotTable(table));
-    const inspections = this.#pattern.inspect ? await this.#pattern.inspect(this.#inspectionSources(), this.#scenario.variant) : [];
+    const inspections = this.#pattern.inspect ? await this.#pattern.inspect(this.inspectionSources(), this.#scenario.variant) : [];
     return {
       step: this.steps.length,
       t: this.clock.now,

@@ -2,7 +2,7 @@
  * How the cache-aside patterns' cache relates to Postgres: `order:<id>` holds the order row as
  * JSON with its `version`, and `service.orders.version` is the truth it is judged against.
  */
-import type { CacheKeys } from '../../actors/outcome-sources';
+import type { CacheKeys } from '../../kernel/outcome-sources';
 import { parseCachedOrder } from './story';
 
 const ORDER_KEY = /^order:(\d+)$/;

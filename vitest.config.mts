@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['machines/**/*.test.ts', 'scripts/**/*.test.ts', 'content/**/*.test.ts'],
+    include: ['machines/**/*.test.ts', 'scripts/**/*.test.ts', 'content/**/*.test.ts', 'components/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['machines/testing/global-setup.ts'],
     // Each file boots its own PGlite (≈1–5 s); the default 5 s is too tight on 2 cores.

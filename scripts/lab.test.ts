@@ -6,9 +6,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { CompareData } from '../machines/compare/types';
 import type { ExploredPattern } from '../machines/kernel/explore';
 import type { RunResult } from '../machines/kernel/types';
-import { PATTERN_IDS } from '../machines/kernel/vocabulary';
+import { ANOMALY_IDS, PATTERN_IDS } from '../machines/kernel/vocabulary';
 import { findPattern } from '../machines/patterns/catalog';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -79,7 +80,10 @@ describe('lab command line', () => {
       [['run', '__proto__'], /run: unknown pattern "__proto__"; known: /],
       [['run', 'hasOwnProperty'], /run: unknown pattern "hasOwnProperty"; known: /],
       [['explore', 'toString'], /explore: unknown pattern "toString"; known: /],
-      [['constructor'], /unknown command "constructor" \(known: patterns, run, explore, help\)/],
+      [['compare', 'naive-db-first', '--json', '--csv'], /compare: --json and --csv each print the whole result; pick one/],
+      [['compare', 'outbox'], /compare: unknown pattern "outbox"; known: /],
+      [['compare', '--seed', '1e3'], /--seed must be a whole number/],
+      [['constructor'], /unknown command "constructor" \(known: patterns, run, explore, compare, help\)/],
       [['__proto__'], /unknown command "__proto__"/],
       [['run', 'outbox-polling', '--variant', 'constructor'], /--variant must be one of .*; got "constructor"/],
       [['run', 'naive-db-first', '--fault', 'toString@service.publish'], /has an unknown fault kind "toString"/],
@@ -177,5 +181,25 @@ describe('lab command line', () => {
       expectedRuns += expected.length;
     }
     expect(runs).toHaveLength(expectedRuns);
+  }, 120_000);
+
+  it('compares patterns: one row per variant with counts off and on and its measures, and the claims about them', async () => {
+    const [json, csv] = await Promise.all([lab('compare', 'cache-set', 'naive-db-first', '--json'), lab('compare', 'cache-set', '--csv')]);
+    expect(json.code).toBe(0);
+    const data = JSON.parse(json.stdout) as CompareData;
+    // In the order asked for, every anomaly id present in every row.
+    expect(data.rows.map((r) => `${r.pattern}/${r.variant}`)).toEqual(['cache-set/default', 'naive-db-first/default']);
+    for (const row of data.rows) {
+      expect(Object.keys(row.anomalies)).toEqual([...ANOMALY_IDS]);
+      expect(row.runs).toBeGreaterThan(0);
+      expect(row.measures.simulated).toBe(true);
+    }
+    expect(data.rows[0]!.anomalies['stale-cache'].off).toBeGreaterThan(0);
+    expect(data.rows[1]!.anomalies['lost-event']).toEqual({ off: 16, on: 16 });
+    // No seed claim is about these two patterns alone.
+    expect(data.claims).toEqual([]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(2);
+    expect(csv.stdout.startsWith('pattern,variant,runs,lost-event off,lost-event on')).toBe(true);
   }, 120_000);
 });

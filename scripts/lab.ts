@@ -4,6 +4,7 @@
  * 2 bad arguments, 3 (`run`) the run did not settle.
  */
 import { echo, escapeControls } from '../machines/kernel/echo';
+import { compareCommand } from './cli/compare';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli/errors';
 import { exploreCommand } from './cli/explore';
 import { note, print } from './cli/io';
@@ -16,6 +17,7 @@ const COMMANDS: ReadonlyMap<string, (args: string[]) => Promise<number>> = new M
   ['patterns', patternsCommand],
   ['run', runCommand],
   ['explore', exploreCommand],
+  ['compare', compareCommand],
 ]);
 
 const HELP_HINT = 'see "lab --help"';
@@ -23,7 +25,7 @@ const HELP_HINT = 'see "lab --help"';
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
-    if (command === undefined) throw new UsageError('missing command (patterns, run, explore)');
+    if (command === undefined) throw new UsageError('missing command (patterns, run, explore, compare)');
     if (command === 'help' || args.includes('--help') || args.includes('-h') || command === '--help' || command === '-h') {
       print(USAGE);
       return 0;

@@ -20,21 +20,10 @@ import { deriveRng, type Rng } from './rng';
 import { createTracedDatabase, type TraceSink } from './traced-database';
 import type { ArmedFault, RunResult, Scenario, StepFacts, StepRecord, TraceEntry, WorldSnapshot } from './types';
 import type { FaultKind } from './vocabulary';
+import type { RunOptions } from './run-options';
 
 export const DEFAULT_MAX_STEPS = 400;
-
-export interface RunOptions {
-  /** Keep a snapshot of tables, topics and states after every step (the lab page wants them). */
-  captureSnapshots?: boolean;
-  maxSteps?: number;
-  /** Stop after this many steps even if the run has not settled (replaying a prefix). */
-  stopAfterStep?: number;
-  timing?: Partial<Timing>;
-  /** Virtual time for the run; a fresh clock at 0 by default. */
-  clock?: VirtualClock;
-  /** The run's readable ids; numbered from 1 per prefix by default. */
-  ids?: IdGenerator;
-}
+export type { RunOptions, RunProbe } from './run-options';
 
 
 interface LiveProcess {
@@ -130,6 +119,7 @@ export class Simulation {
     await this.#db.reset(this.#pattern.schema(variant), this.#tables);
     await this.#pattern.prepareRun?.(this.#db.runner, variant);
     await this.#recordTruth(0);
+    await this.#options.observe?.({ step: null, t: 0, sources: this.#outcome, runner: this.#db.runner });
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
     const maxSteps = this.#options.maxSteps ?? DEFAULT_MAX_STEPS;
     let settled = false;
@@ -300,6 +290,7 @@ export class Simulation {
       states: this.#states(),
     });
     if (this.#lastMutationStep === index) await this.#recordTruth(index);
+    await this.#options.observe?.({ step: this.steps.at(-1)!, t: now, sources: this.#outcome, runner: this.#db.runner });
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
   }
 

@@ -6,10 +6,13 @@
  * {@link describeExplorationClaims} with its exploration and profile, so explorations spread over the test
  * files (which run in parallel) instead of all happening in one.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { CompareData } from '../compare/types';
 import type { ExploredPattern, ExploredRun } from '../kernel/explore';
 import type { PatternDefinition } from '../kernel/pattern';
-import { worstOf } from '../kernel/vocabulary';
+import { ANOMALY_IDS, worstOf } from '../kernel/vocabulary';
 import { normalisedProfile, observedProfile, type AnomalyProfile } from './anomaly-profile';
 import { CAPTION_WORD_LIMIT, describeRun, visitedKey, type PatternExploration, type StepObservations } from './exploration';
 import { definedStatePaths, initialStatePaths, runnableProcesses, statechartShape } from './statechart-states';
@@ -100,6 +103,33 @@ export function assertShortCaptions(observed: StepObservations): void {
   expect(long, `captions of ${CAPTION_WORD_LIMIT} words or more`).toEqual([]);
 }
 
+/** What `npm run build` wrote for /compare (see scripts/compare/generate.ts); absent before a build. */
+const BUILT_COMPARE = fileURLToPath(new URL('../../public/generated/compare/data.json', import.meta.url));
+
+/**
+ * The /compare page's rows for this pattern say what this exploration says: the same number of
+ * single-fault runs, and the same count of them showing each anomaly, switch off and on. The page
+ * paints from the build's own exploration, so this catches a stale file and any drift between the
+ * comparison's bookkeeping and the exploration the profile tests read.
+ */
+export function assertCompareRowsMatch(pattern: PatternDefinition, explored: ExploredPattern): void {
+  const data = JSON.parse(readFileSync(BUILT_COMPARE, 'utf8')) as CompareData;
+  const stale = 'public/generated/compare is stale: rebuild it with `npx tsx scripts/compare/generate.ts`';
+  for (const variant of pattern.info.variants) {
+    const row = data.rows.find((r) => r.pattern === pattern.info.id && r.variant === variant.id);
+    expect(row, `${pattern.info.id}/${variant.id} has a row; ${stale}`).toBeDefined();
+    const single = explored.runs.filter((r) => r.variant === variant.id && r.faults.length === 1);
+    const setting = (on: boolean) => single.filter((r) => r.idempotentConsumer === on);
+    expect(row!.runs, `${variant.id} runs; ${stale}`).toBe(setting(false).length);
+    for (const id of ANOMALY_IDS) {
+      const count = (on: boolean) => setting(on).filter((r) => r.anomalies.includes(id)).length;
+      expect(row!.anomalies[id], `${variant.id} ${id}; ${stale}`).toEqual({ off: count(false), on: count(true) });
+    }
+    const unsettled = (on: boolean) => setting(on).filter((r) => !r.settled).length;
+    expect(row!.unsettled, `${variant.id} unsettled; ${stale}`).toEqual({ off: unsettled(false), on: unsettled(true) });
+  }
+}
+
 /**
  * Registers one test per claim, each reading the file's one exploration of the pattern; `profile`
  * is the pattern's `<id>/profile.ts`.
@@ -113,5 +143,7 @@ export function describeExplorationClaims(exploration: PatternExploration, profi
     it('shows exactly the anomaly profile of its profile.ts', () => assertAnomalyProfile(pattern, profile, exploration.explored));
     it('reaches every state of every statechart of every variant', () => assertEveryStateReached(pattern, exploration.observed));
     it(`narrates every step of every run in under ${CAPTION_WORD_LIMIT} words`, () => assertShortCaptions(exploration.observed));
+    // `npm test` builds before the unit tests, so in CI the file is always there to check.
+    it.skipIf(!existsSync(BUILT_COMPARE))('paints /compare from counts equal to this exploration', () => assertCompareRowsMatch(pattern, exploration.explored));
   });
 }

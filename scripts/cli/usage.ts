@@ -18,6 +18,10 @@ Commands
   explore <pattern|all> [options]     every single fault at every point, idempotency off and on
       --seed <n>                      scheduler seed (default 1)
       --json                          print { "patterns": [ { "pattern", "runs": [...] } ] }
+  compare [pattern…|all] [options]    the failure matrix, measured trade-offs and the articles' claims judged
+      --seed <n>                      scheduler seed (default 1)
+      --json                          print { "rows": [ { "pattern", "variant", "runs", "anomalies", "measures", … } ], "claims" }
+      --csv                           print the matrix and measures as CSV, one line per pattern and variant
   help                                this text
 
 Fault kinds: ${FAULT_KINDS.join(', ')}
@@ -26,6 +30,7 @@ Examples
   lab run naive-db-first --fault crash@service.publish:1
   lab run outbox-polling --fault crash@relay.mark:1 --idempotent on
   lab explore all --json > profile.json
+  lab compare outbox-polling outbox-cdc
 
 Numbers are whole numbers written in decimal digits (42, not 0x2a, 4.2e1, +42 or 042).
 

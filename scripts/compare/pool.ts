@@ -1,0 +1,71 @@
+/**
+ * Comparing every pattern takes minutes on one CPU; the patterns are independent, so a pool of
+ * child processes (one PGlite each) takes them from a queue, the slowest first, and the parent
+ * assembles the result in the story's order. Used by the build and by `lab compare`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { ComparedPattern } from '../../machines/compare/build';
+import type { PatternId } from '../../machines/kernel/vocabulary';
+
+export type ToWorker = { type: 'compare'; pattern: PatternId; seed: number } | { type: 'stop' };
+export type ToParent =
+  | { type: 'ready' }
+  | { type: 'progress'; pattern: PatternId; done: number; total: number }
+  | { type: 'done'; pattern: PatternId; compared: ComparedPattern; ms: number }
+  | { type: 'failed'; pattern: PatternId; message: string };
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/** Roughly how long each pattern takes, so the longest start first and the pool ends together. */
+const HEAVY_FIRST: readonly string[] = ['outbox-cdc', 'persistent-subscription', 'event-sourcing', 'two-phase-commit', 'outbox-polling', 'after-commit-listener', 'cdc-table'];
+
+export interface PoolProgress {
+  onProgress?: (pattern: PatternId, done: number, total: number) => void;
+  onDone?: (pattern: PatternId, ms: number) => void;
+}
+
+export async function compareInPool(patterns: readonly PatternId[], seed: number, progress: PoolProgress = {}, workers = availableParallelism()): Promise<ComparedPattern[]> {
+  const rank = (id: string) => (HEAVY_FIRST.includes(id) ? HEAVY_FIRST.indexOf(id) : HEAVY_FIRST.length);
+  const queue = [...patterns].sort((a, b) => rank(a) - rank(b));
+  const results = new Map<PatternId, ComparedPattern>();
+  const children: ChildProcess[] = [];
+  const count = Math.max(1, Math.min(workers, queue.length));
+
+  try {
+    await Promise.all(
+      Array.from({ length: count }, () => {
+        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        children.push(child);
+        return new Promise<void>((resolve, reject) => {
+          const next = () => {
+            const pattern = queue.shift();
+            if (pattern === undefined) {
+              child.send({ type: 'stop' } satisfies ToWorker);
+              resolve();
+            } else child.send({ type: 'compare', pattern, seed } satisfies ToWorker);
+          };
+          child.on('message', (message: ToParent) => {
+            if (message.type === 'ready') next();
+            else if (message.type === 'progress') progress.onProgress?.(message.pattern, message.done, message.total);
+            else if (message.type === 'done') {
+              results.set(message.pattern, message.compared);
+              progress.onDone?.(message.pattern, message.ms);
+              next();
+            } else reject(new Error(`comparing ${message.pattern} failed: ${message.message}`));
+          });
+          child.on('error', reject);
+          child.on('exit', (code) => {
+            if (code !== 0 && code !== null) reject(new Error(`a comparison worker exited with code ${code}`));
+          });
+        });
+      }),
+    );
+  } catch (error) {
+    // One failure ends the comparison: the other workers would only burn CPU for nothing.
+    for (const child of children) if (child.exitCode === null) child.kill();
+    throw error;
+  }
+  return patterns.map((id) => results.get(id)!);
+}

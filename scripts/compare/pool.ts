@@ -17,6 +17,8 @@ export type ToParent =
   | { type: 'failed'; pattern: PatternId; message: string };
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+// Resolved from here, not from the working directory: the package bin may run anywhere.
+const TSX = import.meta.resolve('tsx');
 
 /** Roughly how long each pattern takes, so the longest start first and the pool ends together. */
 const HEAVY_FIRST: readonly string[] = ['outbox-cdc', 'persistent-subscription', 'event-sourcing', 'two-phase-commit', 'outbox-polling', 'after-commit-listener', 'cdc-table'];
@@ -36,7 +38,7 @@ export async function compareInPool(patterns: readonly PatternId[], seed: number
   try {
     await Promise.all(
       Array.from({ length: count }, () => {
-        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(WORKER, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
         children.push(child);
         return new Promise<void>((resolve, reject) => {
           const next = () => {

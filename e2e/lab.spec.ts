@@ -34,6 +34,13 @@ test.describe('the lab page', () => {
     await expect(page.getByTestId('outcome-consistent')).toHaveCount(0);
   });
 
+  test("links to its own row of the comparison", async ({ page }) => {
+    await openLab(page, '/patterns/outbox-polling/?variant=id-cursor');
+    await page.getByTestId('compare-row-link').click();
+    await expect(page).toHaveURL(/\/compare\/#row-outbox-polling--id-cursor$/);
+    await expect(page.locator('#row-outbox-polling--id-cursor')).toBeInViewport();
+  });
+
   test('a bad link gets a clear message and the lab still works', async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/?seed=abc&faults=explode@relay.mark');
     const problems = page.getByTestId('url-problems');

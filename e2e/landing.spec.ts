@@ -39,3 +39,13 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(serious.map((v) => `${v.id}: ${v.nodes.length} node(s) — ${v.help}`)).toEqual([]);
   });
 }
+
+test('the landing page leads to the comparison, and each card says what its pattern costs', async ({ page }) => {
+  await page.goto('/');
+  // The card's line is drawn from the comparison's row for the default form.
+  await expect(page.getByTestId('pattern-card-outbox-polling').getByTestId('trade-off')).toContainText('Never loses an event');
+  await expect(page.getByTestId('pattern-card-naive-db-first').getByTestId('trade-off')).toContainText('Can lose events');
+  await page.getByTestId('compare-link').click();
+  await expect(page).toHaveURL(/\/compare\/?$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare the patterns');
+});

@@ -7,10 +7,12 @@ import { AnomalyBadge } from '../ui/AnomalyBadge';
  * variant with its own worst case (a variant can be far better or worse than the default: the
  * id-cursor relay loses events, the default relay never does).
  *
+ * `tradeOff` is the default form's one-line summary from the comparison (see /compare).
+ *
  * The title's link stretches over the whole card, so the card opens the default form; the variant
  * rows sit above that overlay and open the lab on their own variant.
  */
-export function PatternCard({ pattern }: { pattern: PatternInfo }) {
+export function PatternCard({ pattern, tradeOff }: { pattern: PatternInfo; tradeOff?: string }) {
   const href = `/patterns/${pattern.id}/`;
   const otherVariants = pattern.variants.filter((v) => v.id !== 'default');
   return (
@@ -28,6 +30,12 @@ export function PatternCard({ pattern }: { pattern: PatternInfo }) {
         <span className="text-muted">Worst case:</span>
         <AnomalyBadge id={pattern.worstAnomaly} size="sm" />
       </div>
+      {tradeOff && (
+        <p data-testid="trade-off" className="text-sm">
+          <span className="sr-only">Trade-offs: </span>
+          {tradeOff}
+        </p>
+      )}
       {otherVariants.length > 0 && (
         <div className="border-t border-line pt-3 text-sm">
           <p className="text-muted">{otherVariants.length === 1 ? 'Variant' : 'Variants'}, each with its own worst case:</p>

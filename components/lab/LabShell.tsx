@@ -2,6 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
+import { compareRowAnchor } from '../compare/anchors';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { MAX_FAULTS, MAX_ORDERS, scenarioToQuery } from '../../machines/kernel/scenario';
 import type { ArmedFault, Scenario } from '../../machines/kernel/types';
@@ -136,7 +137,10 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
               <Link href="/" className="underline">
                 All patterns
               </Link>{' '}
-              / <code className="font-mono">{pattern.id}</code>
+              / <code className="font-mono">{pattern.id}</code> ·{' '}
+              <Link href={`/compare/#${compareRowAnchor(pattern.id, scenario.variant)}`} className="underline" data-testid="compare-row-link">
+                Compare with the others
+              </Link>
             </p>
           )}
           <h1 className={`${embedded ? 'text-xl' : 'text-2xl'} font-bold tracking-tight`}>{pattern.title}</h1>

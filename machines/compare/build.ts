@@ -14,7 +14,8 @@ import type { AnomalyId } from '../kernel/vocabulary';
 import { judgeClaims, type Claim } from './claims';
 import { anomalyCounts, rowTraits, unsettledCounts, worstByFaultKind, worstOverall } from './matrix';
 import { measureRow, type Housekeeping } from './measures';
-import type { CaseVerdict, CompareData, CompareRow, ExploredCase, PatternCases } from './types';
+import type { ScaleMeasures } from './scale/types';
+import type { CaseVerdict, CompareData, CompareRow, ExploredCase, PatternCases, RowAtScale } from './types';
 
 export interface ComparedPattern {
   rows: CompareRow[];
@@ -77,14 +78,38 @@ export async function comparePattern(db: LabStore, pattern: PatternDefinition, o
   return { rows, cases: { pattern: info.id, variants: Object.fromEntries(cases) } };
 }
 
+/** The patterns that operate what the scale measurements measure: an outbox a relay polls, a replication slot. */
+const AT_SCALE: ReadonlyMap<string, 'outbox' | 'slot'> = new Map([
+  ['outbox-polling', 'outbox'],
+  ['outbox-cdc', 'slot'],
+  ['cdc-table', 'slot'],
+]);
+
+/** Whether comparing these patterns needs the scale measurements at all. */
+export function needsScale(patterns: readonly string[]): boolean {
+  return patterns.some((id) => AT_SCALE.has(id));
+}
+
+function atScaleFor(row: CompareRow, scale: ScaleMeasures): RowAtScale | undefined {
+  const base = { where: scale.where, measuredAt: scale.measuredAt, postgres: scale.postgres };
+  const concern = AT_SCALE.get(row.pattern);
+  if (concern === 'outbox') return { ...base, poll: scale.poll, housekeeping: scale.housekeeping };
+  if (concern === 'slot') return { ...base, slot: scale.slot };
+  return undefined;
+}
+
 /** The whole comparison, rows in the order of `patterns` (the story's order). */
-export function assembleCompare(compared: readonly ComparedPattern[], claims: readonly Claim[], seed: number): CompareData {
-  const rows = compared.flatMap((c) => c.rows);
+export function assembleCompare(compared: readonly ComparedPattern[], claims: readonly Claim[], seed: number, scale: ScaleMeasures | null = null): CompareData {
+  const rows = compared.flatMap((c) => c.rows).map((row) => {
+    const atScale = scale ? atScaleFor(row, scale) : undefined;
+    return atScale ? { ...row, measures: { ...row.measures, atScale } } : row;
+  });
   return {
     format: 1,
     seed,
     orderSets: EXPLORED_ORDER_SETS.map((set) => [...set]),
     rows,
     claims: judgeClaims(claims, rows, compared.map((c) => c.cases)),
+    scale,
   };
 }

@@ -65,7 +65,7 @@ describe('claims', () => {
     const cases: PatternCases[] = [{ pattern: 'outbox-polling', variants: { default: [aCase('crash@relay.mark:1', none), aCase('crash@service.write-order:1', lost)] } }];
     const rows = [aRow('outbox-polling', 'default', 400)];
     const relayOnly = parseClaims(claim({ kind: 'cannot-happen', actors: ['relay'], cannot: ['lost-event'] }));
-    expect(judgeClaims(relayOnly, rows, cases)[0]!.verdict).toEqual({ holds: true, checkedRuns: 2 });
+    expect(judgeClaims(relayOnly, rows, cases)[0]!.verdict).toEqual({ basis: 'runs', holds: true, checkedRuns: 2 });
     const anyone = parseClaims(claim({ kind: 'cannot-happen', cannot: ['lost-event'] }));
     const [judged] = judgeClaims(anyone, rows, cases);
     expect(judged!.verdict).toMatchObject({ holds: false, refutedBy: { pattern: 'outbox-polling', faults: ['crash@service.write-order:1'], idempotentConsumer: false, step: 4, anomaly: 'lost-event' } });
@@ -90,8 +90,28 @@ describe('claims', () => {
   });
 });
 
+describe('the index claim', () => {
+  const run = (scan: string, ms: number, rowsRead: number) => ({ scan, planPath: [scan], indexName: null, executionMs: ms, executionSamplesMs: [ms], roundTripMs: ms, rowsRead, rowsReturned: 10, sharedBlocks: 1 });
+  const withPoll = (ratio: number) => {
+    const row = aRow('outbox-polling', 'default', 400);
+    const size = (rows: number) => ({ rows, tablePages: 1, withoutIndex: run('Seq Scan', 0.1 * ratio, rows), withIndex: run('Index Scan', 0.1, 10) });
+    row.measures.atScale = { where: 'node', measuredAt: 'now', postgres: { version: '17', fullPageWrites: 'off', walLevel: 'replica', blockSize: 8192 }, poll: { query: 'q', limit: 10, index: 'i', unpublishedRows: 10, repetitions: 5, sizes: [size(100), size(1000)] } };
+    return row;
+  };
+  const index = parseClaims(claim({ kind: 'index-needed', rows: 500, factor: 2 }));
+
+  it('is judged from the poll measured at the first size past its threshold', () => {
+    expect(judgeClaims(index, [withPoll(3)], [])[0]!.verdict).toMatchObject({ basis: 'measure', holds: true, where: 'node' });
+    expect(judgeClaims(index, [withPoll(1.2)], [])[0]!.verdict).toMatchObject({ basis: 'measure', holds: false });
+  });
+
+  it('cannot be judged without figures at scale', () => {
+    expect(() => judgeClaims(index, [aRow('outbox-polling', 'default', 400)], [])).toThrow(/no poll measured at scale/);
+  });
+});
+
 describe('exports', () => {
-  const data: CompareData = { format: 1, seed: 1, orderSets: [[0, 40]], rows: [aRow('outbox-polling', 'default', 400)], claims: [] };
+  const data: CompareData = { format: 1, seed: 1, orderSets: [[0, 40]], rows: [aRow('outbox-polling', 'default', 400)], claims: [], scale: null };
 
   it('writes one CSV line per row, quoting what a spreadsheet would misread', () => {
     const row = aRow('outbox-polling', 'default', 400);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ANOMALY_IDS, FAULT_KINDS, FAULT_DESCRIPTIONS, PATTERN_IDS, type AnomalyId } from '../kernel/vocabulary';
+import { judgeIndexClaim } from './scale/verdict';
 import type { CompareRow, ExploredCase, JudgedClaim, PatternCases, ClaimVerdict } from './types';
 
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes');
@@ -27,6 +28,13 @@ const fasterClaim = z.strictObject({
   than: z.strictObject(row),
 });
 
+/** The relay's poll needs its index beyond `rows` rows: at that size it is `factor` times slower without. */
+const indexClaim = z.strictObject({
+  kind: z.literal('index-needed'),
+  rows: z.number().int().positive(),
+  factor: z.number().positive(),
+});
+
 export const claimSchema = z.strictObject({
   id,
   source: text(120),
@@ -34,7 +42,7 @@ export const claimSchema = z.strictObject({
   /** What a reader should know to read the verdict (a default setting it depends on). */
   note: text(400).optional(),
   ...row,
-  about: z.discriminatedUnion('kind', [anomaliesClaim, fasterClaim]),
+  about: z.discriminatedUnion('kind', [anomaliesClaim, fasterClaim, indexClaim]),
 });
 export const claimsFileSchema = z.strictObject({ claims: z.array(claimSchema).min(1) });
 
@@ -81,13 +89,14 @@ function judgeCannotHappen(claim: Claim & { about: CannotHappen }, cases: readon
       const shown = c[setting].anomalies.find((a) => forbidden.has(a.id));
       if (!shown) continue;
       return {
+        basis: 'runs',
         holds: false,
         checkedRuns: selected.length * settings.length,
         refutedBy: { pattern: claim.pattern, variant: claim.variant, orders: c.orders, faults: [c.fault], idempotentConsumer: setting === 'on', step: c.struckStep, anomaly: shown.id, detail: `${c.fault}: ${shown.why}` },
       };
     }
   }
-  return { holds: true, checkedRuns: selected.length * settings.length };
+  return { basis: 'runs', holds: true, checkedRuns: selected.length * settings.length };
 }
 
 function judgeFaster(claim: Claim, than: { pattern: string; variant: string }, rows: readonly CompareRow[]): ClaimVerdict {
@@ -100,18 +109,37 @@ function judgeFaster(claim: Claim, than: { pattern: string; variant: string }, r
   };
   const subject = find(claim.pattern, claim.variant);
   const other = find(than.pattern, than.variant);
-  if (subject.median < other.median) return { holds: true, checkedRuns: 2 };
+  if (subject.median < other.median) return { basis: 'runs', holds: true, checkedRuns: 2 };
   const run = subject.row.measures.run;
   return {
+    basis: 'runs',
     holds: false,
     checkedRuns: 2,
     refutedBy: { pattern: claim.pattern, ...run, anomaly: null, detail: `median commit-to-effect ${subject.median} ms (simulated) against ${other.median} ms for ${than.pattern}/${than.variant}` },
   };
 }
 
+function judgeIndex(claim: Claim, about: { rows: number; factor: number }, rows: readonly CompareRow[]): ClaimVerdict {
+  const row = rows.find((r) => r.pattern === claim.pattern && r.variant === claim.variant);
+  const atScale = row?.measures.atScale;
+  if (!atScale?.poll) throw new ClaimError(`claim "${claim.id}": ${claim.pattern}/${claim.variant} has no poll measured at scale to judge it by`);
+  const verdict = judgeIndexClaim(atScale.poll.sizes, { rows: about.rows, factor: about.factor });
+  if (!verdict.measured) throw new ClaimError(`claim "${claim.id}": ${verdict.why}`);
+  return { basis: 'measure', holds: verdict.holds, where: atScale.where, detail: verdict.why };
+}
+
+/** Claims that need figures only a real Postgres run at scale gives (a re-run in the browser leaves them out). */
+export function needsScaleFigures(claim: Claim): boolean {
+  return claim.about.kind === 'index-needed';
+}
+
 export function judgeClaims(claims: readonly Claim[], rows: readonly CompareRow[], cases: readonly PatternCases[]): JudgedClaim[] {
   return claims.map((claim) => {
     const base = { id: claim.id, source: claim.source, claim: claim.claim, ...(claim.note ? { note: claim.note } : {}), pattern: claim.pattern, variant: claim.variant };
+    if (claim.about.kind === 'index-needed') {
+      const { rows: size, factor } = claim.about;
+      return { ...base, scope: `the relay's poll on an outbox of ${size.toLocaleString('en')} rows or more, with and without its index (wall-clock, measured)`, verdict: judgeIndex(claim, { rows: size, factor }, rows) };
+    }
     if (claim.about.kind === 'faster-than') {
       const { than } = claim.about;
       return { ...base, scope: `median commit-to-effect latency of fault-free runs, against ${than.pattern}/${than.variant} (simulated)`, verdict: judgeFaster(claim, than, rows) };

@@ -4,6 +4,7 @@
  * Every number here comes from running the kernel; nothing is written in by hand.
  */
 import type { AnomalyId, FaultKind, PatternId } from '../kernel/vocabulary';
+import type { HousekeepingMeasures, PollMeasures, PostgresFacts, ScaleMeasures, SlotMeasures } from './scale/types';
 
 /** Counts with the consumer's idempotency switch off and on. */
 export interface OffOn {
@@ -95,6 +96,18 @@ export interface RowMeasures {
   extraInfrastructure: string[];
   /** The order is in the service's source of truth by the time the client hears back. */
   readYourWrites: boolean;
+  /** Real Postgres figures of what this row must operate at scale (wall-clock, where measured). */
+  atScale?: RowAtScale;
+}
+
+/** The part of the scale measurements that concerns a row: the outbox's poll and housekeeping, or a slot's retained WAL. */
+export interface RowAtScale {
+  where: ScaleMeasures['where'];
+  measuredAt: string;
+  postgres: PostgresFacts;
+  poll?: PollMeasures;
+  housekeeping?: HousekeepingMeasures;
+  slot?: SlotMeasures;
 }
 
 /** What a row's single-fault runs show, derived from its cases (see matrix.ts). */
@@ -130,9 +143,15 @@ export interface CompareRow {
   measures: RowMeasures;
 }
 
+/** The run that refutes a claim: open it in the lab at `step`. */
+export type RefutingRun = RunLink & { pattern: PatternId; anomaly: AnomalyId | null; detail: string };
+
 export type ClaimVerdict =
-  | { holds: true; checkedRuns: number }
-  | { holds: false; checkedRuns: number; refutedBy: RunLink & { pattern: PatternId; anomaly: AnomalyId | null; detail: string } };
+  /** Judged over explored runs (or the measured fault-free runs): refuted by one of them. */
+  | { basis: 'runs'; holds: true; checkedRuns: number }
+  | { basis: 'runs'; holds: false; checkedRuns: number; refutedBy: RefutingRun }
+  /** Judged from the figures measured on a real Postgres (see `scale` of CompareData). */
+  | { basis: 'measure'; holds: boolean; where: ScaleMeasures['where']; detail: string };
 
 export interface JudgedClaim {
   id: string;
@@ -155,6 +174,8 @@ export interface CompareData {
   orderSets: number[][];
   rows: CompareRow[];
   claims: JudgedClaim[];
+  /** Operations at scale, measured on a real Postgres; null when the comparison left them out. */
+  scale: ScaleMeasures | null;
 }
 
 /** The cases behind one pattern's rows: what a matrix cell lists when opened. */

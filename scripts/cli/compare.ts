@@ -2,13 +2,14 @@
  * `lab compare`: the failure matrix and the measured trade-offs of every pattern and variant, and
  * the articles' claims judged against the runs: the same data /compare paints from.
  */
-import { assembleCompare } from '../../machines/compare/build';
+import { assembleCompare, needsScale } from '../../machines/compare/build';
 import type { Claim } from '../../machines/compare/claims';
 import { compareCsv } from '../../machines/compare/csv';
 import type { CompareData, CompareRow } from '../../machines/compare/types';
 import { ANOMALY_IDS, PATTERN_IDS, type PatternId } from '../../machines/kernel/vocabulary';
 import { loadClaims, loadHousekeeping } from '../compare/content';
 import { compareInPool } from '../compare/pool';
+import { measureScaleInNode } from '../compare/scale';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
 import { UsageError } from './errors';
 import { note, print, printJson } from './io';
@@ -27,7 +28,9 @@ export async function compareCommand(args: string[]): Promise<number> {
   const compared = await compareInPool(ids, seed, {
     onDone: (pattern, ms) => note(`compared ${pattern} in ${seconds(ms)}`),
   });
-  const data = assembleCompare(compared, claims, seed);
+  // The scale figures belong to the outbox and CDC rows: measured only when one of those is compared.
+  const scale = needsScale(ids) ? await measureScaleInNode() : null;
+  const data = assembleCompare(compared, claims, seed, scale);
   note(`compared ${ids.length} patterns (${data.rows.length} rows) in ${seconds(performance.now() - started)}`);
 
   if (values.json) printJson(data);
@@ -61,7 +64,8 @@ function describe(data: CompareData): string {
     }),
   ];
   const claims = data.claims.map((c) => {
-    const verdict = c.verdict.holds ? `holds (${c.verdict.checkedRuns} runs)` : `does not hold: ${c.verdict.refutedBy.detail}`;
+    const v = c.verdict;
+    const verdict = v.basis === 'measure' ? `${v.holds ? 'holds' : 'does not hold'} (measured in ${v.where}): ${v.detail}` : v.holds ? `holds (${v.checkedRuns} runs)` : `does not hold: ${v.refutedBy.detail}`;
     return `  ${c.verdict.holds ? '✓' : '✗'} ${c.id} (${c.pattern}/${c.variant}): ${verdict}`;
   });
   return [

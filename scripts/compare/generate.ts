@@ -16,6 +16,7 @@ import { DEFAULT_SEED } from '../../machines/kernel/scenario';
 import { PATTERN_IDS } from '../../machines/kernel/vocabulary';
 import { loadClaims, loadHousekeeping } from './content';
 import { compareInPool } from './pool';
+import { measureScaleInNode } from './scale';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const COMPARE_OUT = join(ROOT, 'public/generated/compare');
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
   const compared = await compareInPool(PATTERN_IDS, DEFAULT_SEED, {
     onDone: (pattern, ms) => process.stderr.write(`compare: ${pattern} in ${(ms / 1000).toFixed(1)} s\n`),
   });
-  const data = assembleCompare(compared, claims, DEFAULT_SEED);
+  process.stderr.write('compare: measuring the outbox poll, housekeeping and an idle slot at scale …\n');
+  const scale = await measureScaleInNode();
+  const data = assembleCompare(compared, claims, DEFAULT_SEED, scale);
 
   rmSync(COMPARE_OUT, { recursive: true, force: true });
   mkdirSync(join(COMPARE_OUT, 'cases'), { recursive: true });

@@ -22,6 +22,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const COMPARE_OUT = join(ROOT, 'public/generated/compare');
 const STAMP = join(COMPARE_OUT, 'inputs.sha256');
 
+const COMPARED_FOLDERS = ['kernel', 'actors', 'patterns', 'compare', 'runtime'];
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -32,7 +34,8 @@ function filesUnder(dir: string): string[] {
 /** What the comparison depends on: the simulation (not its tests), the comparison's content, the lockfile. */
 function inputsHash(): string {
   const files = [
-    ...filesUnder(join(ROOT, 'machines')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('/testing/')),
+    // Only what a comparison runs: the browser workers, embeds and lessons do not change its numbers.
+    ...COMPARED_FOLDERS.flatMap((folder) => filesUnder(join(ROOT, 'machines', folder))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
     ...filesUnder(join(ROOT, 'content/compare')),
     ...filesUnder(join(ROOT, 'scripts/compare')),
     join(ROOT, 'package-lock.json'),

@@ -84,6 +84,41 @@ test.describe('the lab page', () => {
   });
 });
 
+test.describe('the lab page at every size', () => {
+  test('at 390 px the fault menu opens inside the screen, with its close button in view', async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openLab(page, '/patterns/outbox-polling/');
+    // The consumer's arrows are near the right edge of a diagram wider than the screen.
+    const arrow = page.locator('[data-testid^="arrow-"][data-state="upcoming"]', { hasText: 'create shipment' }).first();
+    await arrow.scrollIntoViewIfNeeded();
+    await arrow.click();
+    const menu = page.getByTestId('fault-menu');
+    await expect(menu).toBeVisible();
+    const box = (await menu.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    const close = menu.getByRole('button', { name: 'Close menu' });
+    await expect(close).toBeInViewport({ ratio: 1 });
+    await close.click();
+    await expect(menu).toHaveCount(0);
+  });
+
+  test('seven lifelines at 1366 px: the page does not scroll sideways, the diagram does, with steps and names pinned', async ({ page }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await openLab(page, '/patterns/event-sourcing/?step=3');
+    await expect(page.locator('[data-testid^="lifeline-"]')).toHaveCount(7);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const scroller = page.getByTestId('step-gutter').locator('xpath=ancestor::div[contains(@class,"overflow-auto")][1]');
+    const wider = await scroller.evaluate((el) => el.scrollWidth > el.clientWidth);
+    expect(wider, 'seven lifelines are wider than the diagram column').toBe(true);
+    const left = (await scroller.boundingBox())!.x;
+    await scroller.evaluate((el) => el.scrollBy({ left: 10_000, top: 200 }));
+    // The step column stays at the box's left edge, the lifeline names at its top.
+    await expect.poll(async () => Math.round((await page.getByTestId('step-gutter').boundingBox())!.x - left)).toBeLessThanOrEqual(2);
+    await expect(page.locator('[data-testid^="lifeline-"]').last()).toBeInViewport();
+  });
+});
+
 test.describe('screenshots', () => {
   for (const [name, width, height] of [
     ['narrow', 375, 812],

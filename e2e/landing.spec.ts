@@ -49,3 +49,9 @@ test('the landing page leads to the comparison, and each card says what its patt
   await expect(page).toHaveURL(/\/compare\/?$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare the patterns');
 });
+
+test('the landing page starts the learner on the lessons', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('lessons-link').click();
+  await expect(page).toHaveURL(/\/lessons\/?$/);
+});

@@ -45,7 +45,7 @@ export const PATTERN_CASES: PatternCase[] = [
   },
   {
     pattern: 'two-phase-commit',
-    query: 'variant=xa-broker&faults=crash@coordinator.commit-db:1',
+    query: 'faults=crash@coordinator.commit-db:1',
     expect: ['blocked'],
     absent: ['lost-event'],
     evidence: 'could not obtain lock',

@@ -83,7 +83,7 @@ describe('lab command line', () => {
       [['compare', 'naive-db-first', '--json', '--csv'], /compare: --json and --csv each print the whole result; pick one/],
       [['compare', 'outbox'], /compare: unknown pattern "outbox"; known: /],
       [['compare', '--seed', '1e3'], /--seed must be a whole number/],
-      [['constructor'], /unknown command "constructor" \(known: patterns, run, explore, compare, help\)/],
+      [['constructor'], /unknown command "constructor" \(known: patterns, run, explore, compare, lessons, help\)/],
       [['__proto__'], /unknown command "__proto__"/],
       [['run', 'outbox-polling', '--variant', 'constructor'], /--variant must be one of .*; got "constructor"/],
       [['run', 'naive-db-first', '--fault', 'toString@service.publish'], /has an unknown fault kind "toString"/],
@@ -182,6 +182,18 @@ describe('lab command line', () => {
     }
     expect(runs).toHaveLength(expectedRuns);
   }, 120_000);
+
+  it('lists the lessons and, with --check, replays every figure against its expected outcome', async () => {
+    const bad = await lab('lessons', '--chek');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/lessons: unknown flag "--chek"/);
+    const { code, stdout } = await lab('lessons', '--check', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { lessons: { slug: string }[]; verdicts: { agrees: boolean }[]; agree: number; total: number };
+    expect(report.lessons.length).toBeGreaterThanOrEqual(9);
+    expect(report.total).toBe(report.verdicts.length);
+    expect(report.agree).toBe(report.total);
+  });
 
   it('compares patterns: one row per variant with counts off and on and its measures, and the claims about them', async () => {
     const [json, csv] = await Promise.all([lab('compare', 'cache-set', 'naive-db-first', '--json'), lab('compare', 'cache-set', '--csv')]);

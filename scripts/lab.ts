@@ -8,6 +8,7 @@ import { compareCommand } from './cli/compare';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli/errors';
 import { exploreCommand } from './cli/explore';
 import { note, print } from './cli/io';
+import { lessonsCommand } from './cli/lessons';
 import { patternsCommand } from './cli/patterns';
 import { runCommand } from './cli/run';
 import { USAGE } from './cli/usage';
@@ -18,6 +19,7 @@ const COMMANDS: ReadonlyMap<string, (args: string[]) => Promise<number>> = new M
   ['run', runCommand],
   ['explore', exploreCommand],
   ['compare', compareCommand],
+  ['lessons', lessonsCommand],
 ]);
 
 const HELP_HINT = 'see "lab --help"';
@@ -25,7 +27,7 @@ const HELP_HINT = 'see "lab --help"';
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
-    if (command === undefined) throw new UsageError('missing command (patterns, run, explore, compare)');
+    if (command === undefined) throw new UsageError('missing command (patterns, run, explore, compare, lessons)');
     if (command === 'help' || args.includes('--help') || args.includes('-h') || command === '--help' || command === '-h') {
       print(USAGE);
       return 0;

@@ -16,6 +16,12 @@ export default function HomePage() {
         lab shows what really ended up in the tables and the topics.
       </p>
       <p className="mt-6">
+        <Link href="/lessons/" data-testid="lessons-link" className="inline-flex min-h-10 items-center rounded-md border border-accent bg-accent px-4 py-2 font-semibold text-accent-fg hover:opacity-90">
+          Start the lessons →
+        </Link>
+        <span className="ml-3 text-muted">nine short lessons: predict what breaks, run it, see why</span>
+      </p>
+      <p className="mt-3">
         <Link href="/compare/" data-testid="compare-link" className="inline-flex min-h-10 items-center rounded-md border border-accent px-4 py-2 font-semibold text-accent hover:bg-surface-2">
           Compare every pattern side by side →
         </Link>

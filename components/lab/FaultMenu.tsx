@@ -20,8 +20,11 @@ export function FaultMenu({
   x: number;
   y: number;
   maxWidth: number;
-  /** The part of the scroll box in view (content coordinates): the menu moves up to stay inside. */
-  visible?: { top: number; bottom: number };
+  /**
+   * The part of the scroll box in view (content coordinates): the menu moves up and sideways to
+   * stay inside it, and is never taller or wider than it, so its close button is always on screen.
+   */
+  visible?: { top: number; bottom: number; left?: number; right?: number };
   label: string;
   onClose: () => void;
   children: ReactNode;
@@ -49,7 +52,10 @@ export function FaultMenu({
     return () => document.removeEventListener('pointerdown', onPointerDown, true);
   }, [onClose]);
 
-  const width = Math.min(360, maxWidth - 16);
+  const left = visible?.left ?? 0;
+  const right = Math.min(maxWidth, visible?.right ?? maxWidth);
+  const width = Math.max(0, Math.min(360, right - left - 16));
+  const maxHeight = visible && Number.isFinite(visible.bottom) ? Math.max(160, visible.bottom - visible.top - 16) : undefined;
   return (
     <div
       ref={ref}
@@ -62,10 +68,11 @@ export function FaultMenu({
           onClose();
         }
       }}
-      className="absolute z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-line bg-surface p-3 text-sm shadow-xl"
-      style={{ left: Math.max(8, Math.min(x, maxWidth - width - 8)), top, width }}
+      className="absolute z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-line bg-surface px-3 pb-3 text-sm shadow-xl"
+      style={{ left: Math.max(left + 8, Math.min(x, right - width - 8)), top, width, maxHeight }}
     >
-      <div className="mb-2 flex items-start justify-between gap-2">
+      {/* Sticky, so a long list scrolls under the title and the close button stays in reach. */}
+      <div className="sticky top-0 z-10 -mx-3 mb-2 flex items-start justify-between gap-2 bg-surface px-3 pt-3 pb-1">
         <p className="font-semibold">{label}</p>
         <button
           type="button"

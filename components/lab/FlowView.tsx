@@ -1,7 +1,7 @@
 'use client';
 
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type RefObject } from 'react';
 import {
   Handle,
   Position,
@@ -107,7 +107,7 @@ export function FlowView(props: FlowViewProps) {
   return (
     <div
       data-testid="flow-view"
-      className="relative h-[440px] w-full overflow-hidden rounded-md border border-line"
+      className="flex h-[440px] w-full flex-col overflow-hidden rounded-md border border-line"
       aria-label="Flow view: participants and the channels between them; the narration describes the same step in words."
       role="figure"
     >
@@ -134,6 +134,7 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
     return result;
   }, [participants]);
 
+  const canvas = useRef<HTMLDivElement>(null);
   const current = useMemo(() => trace.filter((e) => e.step === step), [trace, step]);
   const name = (id: string) => participants.find((p) => p.id === id)?.label ?? id;
   const activeIds = useMemo(() => new Set(current.flatMap((e) => [e.from, e.to])), [current]);
@@ -188,54 +189,64 @@ function Flow({ participants, trace, step, snapshot }: FlowViewProps) {
 
   return (
     <>
-      <FitOnResize count={participants.length} />
-      {/* Edge labels collide with nodes on short edges; the current messages are listed here instead. */}
-      <ul className="pointer-events-none absolute left-2 right-2 top-2 z-10 space-y-0.5 text-sm" aria-hidden="true">
+      <FitOnResize count={participants.length} canvas={canvas} />
+      {/*
+        Edge labels collide with nodes on short edges; the current messages are listed here instead,
+        above the canvas rather than over it, so they never cover a node; the canvas gives up the
+        height they take, and the graph is fitted again into what is left.
+      */}
+      <ul className="min-h-16 shrink-0 space-y-0.5 border-b border-line px-2 py-1.5 text-sm" aria-hidden="true" data-testid="flow-caption">
         {current.map((e) => (
-          <li key={e.seq} className={`w-fit max-w-full truncate rounded bg-surface/90 px-1.5 font-semibold ${e.ok ? '' : 'text-bad'}`}>
+          <li key={e.seq} className={`break-words font-semibold ${e.ok ? '' : 'text-bad'}`}>
             {e.ok ? '' : '✖ '}
             {e.from === e.to ? name(e.from) : `${name(e.from)} → ${name(e.to)}`}: <span className="font-normal">{e.label}</span>
           </li>
         ))}
       </ul>
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: { top: '70px', bottom: 0.06, left: 0.06, right: 0.06 } }}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        elementsSelectable={false}
-        panOnDrag={false}
-        panOnScroll={false}
-        zoomOnScroll={false}
-        zoomOnPinch={false}
-        zoomOnDoubleClick={false}
-        preventScrolling={false}
-        minZoom={0.2}
-        proOptions={{ hideAttribution: false }}
-      />
+      <div ref={canvas} className="relative min-h-0 flex-1">
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          fitView
+          fitViewOptions={{ padding: 0.06 }}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          panOnDrag={false}
+          panOnScroll={false}
+          zoomOnScroll={false}
+          zoomOnPinch={false}
+          zoomOnDoubleClick={false}
+          preventScrolling={false}
+          minZoom={0.2}
+          proOptions={{ hideAttribution: false }}
+        />
+      </div>
     </>
   );
 }
 
-/** Keeps the whole graph in view when the panel changes size (window resize, layout switch). */
-function FitOnResize({ count }: { count: number }) {
+/**
+ * Keeps the whole graph in view when its canvas changes size: a window resize, a layout switch,
+ * or a step whose caption above the canvas takes more or fewer lines.
+ */
+function FitOnResize({ count, canvas }: { count: number; canvas: RefObject<HTMLDivElement | null> }) {
   const { fitView } = useReactFlow();
   const frame = useRef(0);
   useEffect(() => {
     const onResize = () => {
       cancelAnimationFrame(frame.current);
-      frame.current = requestAnimationFrame(() => void fitView({ padding: { top: '70px', bottom: 0.06, left: 0.06, right: 0.06 } }));
+      frame.current = requestAnimationFrame(() => void fitView({ padding: 0.06 }));
     };
-    window.addEventListener('resize', onResize);
+    const observer = new ResizeObserver(onResize);
+    if (canvas.current) observer.observe(canvas.current);
     return () => {
-      window.removeEventListener('resize', onResize);
+      observer.disconnect();
       cancelAnimationFrame(frame.current);
     };
-  }, [fitView, count]);
+  }, [fitView, count, canvas]);
   return null;
 }

@@ -21,6 +21,10 @@ import { useLabWorker } from './useLabWorker';
 import { usePlayback } from './usePlayback';
 import { useEmbedBridge } from './useEmbedBridge';
 import { useScenarioUrl } from './useScenarioUrl';
+import { Transport } from './Transport';
+import { ShareMenu } from '../embed/ShareMenu';
+import { useEmbedOptions } from '../embed/useEmbedOptions';
+import type { EmbedPanel } from '../../machines/embed/options';
 
 // React Flow is the heaviest view and not needed to start reading; it loads after the rest.
 const FlowView = dynamic(() => import('./FlowView').then((m) => m.FlowView), {
@@ -29,6 +33,8 @@ const FlowView = dynamic(() => import('./FlowView').then((m) => m.FlowView), {
 });
 
 const sameFault = (a: ArmedFault, b: ArmedFault) => a.kind === b.kind && a.at === b.at;
+/** What "Copy embed code" offers from the lab page: the compact figure, following the host's theme. */
+const COMPACT_FIGURE = { panels: new Set<EmbedPanel>(), theme: 'auto' as const };
 
 /**
  * The lab page: reads the scenario from the URL, asks the worker to run it, and hands slices of
@@ -41,6 +47,10 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
   const { scenario, step: urlStep, setStep, setScenario, problems, dismissProblems } = useScenarioUrl(pattern.id, variantIds);
   const { boot, run, scenarioKey, retry } = useLabWorker(scenario);
   const [helpOpen, setHelpOpen] = useState(false);
+  // A figure shows diagram, narration, transport and outcome; `panels=` adds the rest. The lab page shows all.
+  const options = useEmbedOptions(embedded);
+  const shows = (panel: EmbedPanel) => options.panels.has(panel);
+  const [optionProblems, setOptionProblems] = useState(options.problems);
 
   const result = run.result;
   const total = result?.steps.length ?? 0;
@@ -73,6 +83,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
     step,
     total,
     anomalies,
+    ready: fresh,
     onCommand: (command) => {
       if (command.command === 'play') setPlaying(true);
       else if (command.command === 'pause') setPlaying(false);
@@ -123,8 +134,14 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
       className="mx-auto max-w-[1600px] space-y-3 px-3 py-4 sm:px-4"
       data-testid="lab"
       data-ready={fresh && !run.running ? 'true' : 'false'}
+      data-embedded={embedded ? 'true' : undefined}
+      // For tests and the bench: how many Postgres boots this page's worker made, and which one it is.
+      data-boots={boot.status === 'ready' ? boot.boots : undefined}
+      data-db-instance={boot.status === 'ready' ? boot.instance : undefined}
+      data-shared-worker={boot.status === 'ready' ? String(boot.shared) : undefined}
     >
-      <header className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1">
+      {/* In a figure the Share menu stays beside the title: a row of its own would cost a docs column height. */}
+      <header className={embedded ? 'flex items-start justify-between gap-3' : 'flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1'}>
         <div className="min-w-0">
           {embedded ? (
             <p className="text-sm text-muted">
@@ -149,10 +166,19 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
             {variant && pattern.variants.length > 1 ? ` Variant: ${variant.summary}` : ''}
           </p>
         </div>
-        <RunStatus running={run.running} fresh={fresh} elapsedMs={run.elapsedMs} ready={boot.status === 'ready'} />
+        <div className="flex items-center gap-3">
+          <RunStatus running={run.running} fresh={fresh} elapsedMs={run.elapsedMs} ready={boot.status === 'ready'} />
+          <ShareMenu result={result} scenario={scenario} step={step} title={pattern.title} options={embedded ? options : COMPACT_FIGURE} />
+        </div>
       </header>
 
-      <UrlProblems problems={problems} onDismiss={dismissProblems} />
+      <UrlProblems
+        problems={[...problems, ...optionProblems]}
+        onDismiss={() => {
+          dismissProblems();
+          setOptionProblems([]);
+        }}
+      />
 
       {run.error && (
         <div role="alert" data-testid="run-error" className="rounded-lg border-2 border-bad bg-surface p-3">
@@ -175,40 +201,61 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
         boot.status === 'ready' && run.error ? null : <LoadingPanel boot={boot} onRetry={retry} />
       ) : (
         <>
-          <Controls
-            step={step}
-            total={total}
-            playing={playing}
-            speed={speed}
-            onStep={(n) => {
-              setPlaying(false);
-              goTo(n);
-            }}
-            onTogglePlay={togglePlay}
-            onSpeed={setSpeed}
-            onReset={() => {
-              setPlaying(false);
-              goTo(0);
-            }}
-            onAddOrder={() => update({ orders: [...scenario.orders, snapshot?.t ?? 0].sort((a, b) => a - b) })}
-            canAddOrder={scenario.orders.length < MAX_ORDERS}
-            orderCount={scenario.orders.length}
-            ordersAdjustable={!pattern.scriptedRequests}
-            seed={scenario.seed}
-            onSeed={(seed) => update({ seed })}
-            hasConsumer={pattern.hasConsumer}
-            idempotent={scenario.idempotentConsumer}
-            onIdempotent={(on) => update({ idempotentConsumer: on })}
-            variants={pattern.variants}
-            variant={scenario.variant}
-            onVariant={(v) => update({ variant: v })}
-            faults={scenario.faults}
-            steps={result.steps}
-            stepsStale={!fresh}
-            onRemoveFault={disarm}
-            helpOpen={helpOpen}
-            onHelp={setHelpOpen}
-          />
+          {shows('controls') ? (
+            <Controls
+              step={step}
+              total={total}
+              playing={playing}
+              speed={speed}
+              onStep={(n) => {
+                setPlaying(false);
+                goTo(n);
+              }}
+              onTogglePlay={togglePlay}
+              onSpeed={setSpeed}
+              onReset={() => {
+                setPlaying(false);
+                goTo(0);
+              }}
+              onAddOrder={() => update({ orders: [...scenario.orders, snapshot?.t ?? 0].sort((a, b) => a - b) })}
+              canAddOrder={scenario.orders.length < MAX_ORDERS}
+              orderCount={scenario.orders.length}
+              ordersAdjustable={!pattern.scriptedRequests}
+              seed={scenario.seed}
+              onSeed={(seed) => update({ seed })}
+              hasConsumer={pattern.hasConsumer}
+              idempotent={scenario.idempotentConsumer}
+              onIdempotent={(on) => update({ idempotentConsumer: on })}
+              variants={pattern.variants}
+              variant={scenario.variant}
+              onVariant={(v) => update({ variant: v })}
+              faults={scenario.faults}
+              steps={result.steps}
+              stepsStale={!fresh}
+              onRemoveFault={disarm}
+              helpOpen={helpOpen}
+              onHelp={setHelpOpen}
+            />
+          ) : (
+            <div className="rounded-lg border border-line bg-surface p-3" data-testid="controls-compact">
+              <Transport
+                step={step}
+                total={total}
+                playing={playing}
+                speed={speed}
+                onStep={(n) => {
+                  setPlaying(false);
+                  goTo(n);
+                }}
+                onTogglePlay={togglePlay}
+                onSpeed={setSpeed}
+                onReset={() => {
+                  setPlaying(false);
+                  goTo(0);
+                }}
+              />
+            </div>
+          )}
           <Narration step={step} total={total} t={snapshot?.t ?? stepRecord?.t ?? 0} record={stepRecord} />
           <div className={`grid gap-3 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] ${fresh ? '' : 'opacity-70'}`}>
             <Panel title="Sequence diagram" className="xl:self-start">
@@ -228,18 +275,22 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
               />
             </Panel>
             <div className="min-w-0 space-y-3">
-              <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} />
-              <Panel title="Flow">
-                <FlowView participants={result.participants} trace={result.trace} step={step} snapshot={snapshot} />
-              </Panel>
-              <TablesPanel
-                title="Postgres tables"
-                testId="tables-panel"
-                tables={snapshot?.tables}
-                previousTables={previous?.tables}
-                empty="No tables in this run."
-              />
-              {snapshot?.inspections && snapshot.inspections.length > 0 ? (
+              <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} pattern={pattern} scenario={result.scenario} />
+              {shows('flow') && (
+                <Panel title="Flow">
+                  <FlowView participants={result.participants} trace={result.trace} step={step} snapshot={snapshot} />
+                </Panel>
+              )}
+              {shows('tables') && (
+                <TablesPanel
+                  title="Postgres tables"
+                  testId="tables-panel"
+                  tables={snapshot?.tables}
+                  previousTables={previous?.tables}
+                  empty="No tables in this run."
+                />
+              )}
+              {shows('tables') && snapshot?.inspections && snapshot.inspections.length > 0 ? (
                 <TablesPanel
                   title="Inside the machinery"
                   testId="inspections-panel"
@@ -249,7 +300,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
                 />
               ) : null}
               {/* Event-store and cache patterns have no broker: their logs show among the views above. */}
-              {result.participants.some((p) => p.kind === 'broker') ? <TopicPanel snapshot={snapshot} /> : null}
+              {shows('topics') && result.participants.some((p) => p.kind === 'broker') ? <TopicPanel snapshot={snapshot} /> : null}
             </div>
           </div>
         </>
@@ -258,10 +309,14 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
   );
 }
 
+/**
+ * Says when a re-run is under way. How long the last run took is for developers and the bench,
+ * not readers: it is kept in `data-run-ms`, never shown.
+ */
 function RunStatus({ running, fresh, elapsedMs, ready }: { running: boolean; fresh: boolean; elapsedMs: number | null; ready: boolean }) {
   if (!ready) return null;
   return (
-    <p className="text-sm text-muted" aria-live="polite" data-testid="run-status">
+    <p className="text-sm text-muted empty:hidden" aria-live="polite" data-testid="run-status" data-run-ms={elapsedMs ?? undefined}>
       {running || !fresh ? (
         <span className="font-semibold text-fg">
           <span aria-hidden="true" className="inline-block animate-spin">
@@ -269,8 +324,6 @@ function RunStatus({ running, fresh, elapsedMs, ready }: { running: boolean; fre
           </span>{' '}
           Re-running the scenario…
         </span>
-      ) : elapsedMs !== null ? (
-        <>Ran in {Math.round(elapsedMs)} ms (measured in this browser)</>
       ) : null}
     </p>
   );

@@ -1,4 +1,6 @@
-import type { Outcome } from '../../machines/kernel/types';
+import type { PatternInfo } from '../../machines/kernel/pattern-info';
+import type { Outcome, Scenario } from '../../machines/kernel/types';
+import { suggestionHref, suggestNext } from '../../machines/suggestions/suggest';
 import { ANOMALY_DESCRIPTIONS } from '../../machines/kernel/vocabulary';
 import { ANOMALY_STYLE, TONE_CLASSES } from '../ui/anomaly-style';
 import { Panel } from './Panel';
@@ -7,7 +9,20 @@ import { Panel } from './Panel';
  * What the checker found once the run quiesced. The page never judges the run itself: it shows
  * `outcome` as it came from the worker, and only once the reader has played to the end.
  */
-export function OutcomePanel({ outcome, atEnd, remaining }: { outcome: Outcome; atEnd: boolean; remaining: number }) {
+export function OutcomePanel({
+  outcome,
+  atEnd,
+  remaining,
+  pattern,
+  scenario,
+}: {
+  outcome: Outcome;
+  atEnd: boolean;
+  remaining: number;
+  /** With the scenario that ran, lets the panel suggest what to try next. */
+  pattern?: PatternInfo;
+  scenario?: Scenario;
+}) {
   if (!atEnd) {
     return (
       <Panel title="Outcome" testId="outcome-panel">
@@ -80,6 +95,28 @@ export function OutcomePanel({ outcome, atEnd, remaining }: { outcome: Outcome; 
           </ul>
         </>
       )}
+      {pattern && scenario && <TryNext pattern={pattern} scenario={scenario} outcome={outcome} />}
     </Panel>
+  );
+}
+
+/** The next runs worth trying, each a plain lab link (machines/suggestions/suggest.ts decides). */
+function TryNext({ pattern, scenario, outcome }: { pattern: PatternInfo; scenario: Scenario; outcome: Outcome }) {
+  const suggestions = suggestNext(pattern, scenario, outcome);
+  if (suggestions.length === 0) return null;
+  return (
+    <div className="mt-3 border-t border-line pt-3" data-testid="try-next">
+      <h3 className="text-sm font-semibold uppercase tracking-wide text-muted">Try next</h3>
+      <ul className="mt-1 space-y-2">
+        {suggestions.map((suggestion) => (
+          <li key={`${suggestion.kind}-${suggestion.scenario.variant}`} data-testid={`try-next-${suggestion.kind}`}>
+            <a href={suggestionHref(suggestion)} className="font-semibold text-accent underline">
+              {suggestion.action}
+            </a>
+            <p className="text-sm text-muted">{suggestion.why}</p>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -59,8 +59,12 @@ export const SequenceArrow = memo(function SequenceArrow({
   // Long labels are shortened on the diagram (the full text is in the aria-label and the menu)
   // and kept inside the drawing, so the rightmost lifeline's labels are not cut off.
   const shown = entry.label.length > MAX_LABEL ? `${entry.label.slice(0, MAX_LABEL - 1)}…` : entry.label;
-  const labelWidth = Math.max((shown.length + (entry.sql ? 5 : 0) + (failed && !self ? 2 : 0)) * 7.4 + 12, 40);
+  // The current step's label is bold, and bold glyphs are wider.
+  const charWidth = state === 'current' ? 8.2 : 7.4;
+  const labelWidth = Math.max((shown.length + (entry.sql ? 5 : 0) + (failed && !self ? 2 : 0)) * charWidth + 12, 40);
   const clamp = (x: number) => Math.max(gutter + 2, Math.min(x, width - labelWidth - 4));
+  // A label pushed against the right edge is anchored at its end there, for the same reason.
+  const atRightEdge = !self && mid - labelWidth / 2 > width - labelWidth - 4;
   // A mark near the right edge gets its label on the left, anchored at its end so an
   // underestimated width can never run the text into the mark.
   const leftOfMark = self && x1 + 18 + labelWidth > width;
@@ -149,8 +153,8 @@ export const SequenceArrow = memo(function SequenceArrow({
         opacity={0.92}
       />
       <text
-        x={leftOfMark ? x1 - 20 : labelX + 4}
-        textAnchor={leftOfMark ? 'end' : 'start'}
+        x={leftOfMark ? x1 - 20 : atRightEdge ? width - 8 : labelX + 4}
+        textAnchor={leftOfMark || atRightEdge ? 'end' : 'start'}
         y={labelY + 14}
         fontSize={13.5}
         fontWeight={state === 'current' ? 700 : 500}

@@ -10,7 +10,7 @@ import { LifelineHeaders, Lifelines } from './sequence/Lifelines';
 import { LifelineMenu } from './sequence/LifelineMenu';
 import { SequenceMarkers } from './sequence/SequenceMarkers';
 import { SqlTooltip } from './sequence/SqlTooltip';
-import { NowLine, StepBands } from './sequence/StepBands';
+import { NowLine, StepBands, StepGutter } from './sequence/StepBands';
 import { useArrowFocus } from './sequence/useArrowFocus';
 import { useClientWidth } from './sequence/useClientWidth';
 import { useDiagramMenu } from './sequence/useDiagramMenu';
@@ -99,32 +99,38 @@ export function SequenceDiagram({
             snapshot={snapshot}
             onOpen={openActor}
           />
-          <svg
-            width={layout.width}
-            height={layout.height}
-            role="group"
-            aria-label={`Sequence diagram with ${steps.length} steps; step ${step} is the current one.`}
-            className="block select-none"
-          >
-            <SequenceMarkers />
-            <StepBands steps={steps} layout={layout} step={step} armed={armed} />
-            <Lifelines participants={participants} lifelineX={layout.lifelineX} height={layout.height} snapshot={snapshot} />
-            <NowLine layout={layout} step={step} />
-            {layout.rows.map((row) => (
-              <SequenceArrow
-                key={row.entry.seq}
-                row={row}
-                state={arrowState(row.entry.step, step)}
-                animate={row.entry.step === animateStep}
-                width={layout.width}
-                gutter={GUTTER}
-                onOpen={openEntry}
-                onHover={setHovered}
-                tabbable={row.entry.seq === tabSeq}
-                onMoveFocus={moveFocus}
-              />
-            ))}
-          </svg>
+          <div className="flex">
+            {/* Pinned left; the negative margin lays it over the main SVG's own gutter. */}
+            <div className="sticky left-0 z-[5] shrink-0" style={{ width: GUTTER, marginRight: -GUTTER }}>
+              <StepGutter steps={steps} layout={layout} step={step} armed={armed} />
+            </div>
+            <svg
+              width={layout.width}
+              height={layout.height}
+              role="group"
+              aria-label={`Sequence diagram with ${steps.length} steps; step ${step} is the current one.`}
+              className="block select-none"
+            >
+              <SequenceMarkers />
+              <StepBands steps={steps} layout={layout} step={step} />
+              <Lifelines participants={participants} lifelineX={layout.lifelineX} height={layout.height} snapshot={snapshot} />
+              <NowLine layout={layout} step={step} />
+              {layout.rows.map((row) => (
+                <SequenceArrow
+                  key={row.entry.seq}
+                  row={row}
+                  state={arrowState(row.entry.step, step)}
+                  animate={row.entry.step === animateStep}
+                  width={layout.width}
+                  gutter={GUTTER}
+                  onOpen={openEntry}
+                  onHover={setHovered}
+                  tabbable={row.entry.seq === tabSeq}
+                  onMoveFocus={moveFocus}
+                />
+              ))}
+            </svg>
+          </div>
 
           <SqlTooltip row={hoveredRow} />
 

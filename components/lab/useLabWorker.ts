@@ -1,12 +1,13 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { connectToLab, type LabConnection } from '../../machines/browser/lab-connection';
 import type { BootPhase, PageToWorker, WorkerToPage } from '../../machines/browser/protocol';
 import type { FaultSite, RunResult, Scenario } from '../../machines/kernel/types';
 
 export type BootState =
   | { status: 'booting'; phase: BootPhase; message: string; fraction: number }
-  | { status: 'ready'; bootMs: number }
+  | { status: 'ready'; bootMs: number; boots: number; instance: string; shared: boolean }
   | { status: 'fatal'; message: string };
 
 export interface RunState {
@@ -24,40 +25,28 @@ export interface RunState {
 const INITIAL_BOOT: BootState = { status: 'booting', phase: 'loading', message: 'Starting the simulation worker…', fraction: 0 };
 const INITIAL_RUN: RunState = { result: null, sites: [], elapsedMs: null, resultKey: null, running: false, error: null };
 
-function createWorker(): Worker {
-  return new Worker(new URL('../../machines/browser/lab.worker.ts', import.meta.url), { type: 'module' });
-}
-
 /**
- * Owns the simulation worker: boots it once per page, sends the scenario whenever it changes, and
- * keeps only the answer to the newest request (older answers arrive late when someone clicks fast).
+ * Owns this page's connection to the simulation worker (shared by every figure of the origin
+ * where the browser allows it), sends the scenario whenever it changes, and keeps only the answer
+ * to the newest request (older answers arrive late when someone clicks fast).
  */
 export function useLabWorker(scenario: Scenario) {
   const key = JSON.stringify(scenario);
   const [boot, setBoot] = useState<BootState>(INITIAL_BOOT);
   const [run, setRun] = useState<RunState>(INITIAL_RUN);
   const [generation, setGeneration] = useState(0);
-  const workerRef = useRef<Worker | null>(null);
+  const workerRef = useRef<LabConnection | null>(null);
   const latestRequest = useRef(0);
   const requestKeys = useRef(new Map<number, string>());
 
   useEffect(() => {
-    let worker: Worker;
-    try {
-      worker = createWorker();
-    } catch (error) {
-      setBoot({ status: 'fatal', message: error instanceof Error ? error.message : String(error) });
-      return;
-    }
-    workerRef.current = worker;
-    worker.onmessage = (event: MessageEvent<WorkerToPage>) => {
-      const message = event.data;
+    const onMessage = (message: WorkerToPage) => {
       switch (message.type) {
         case 'progress':
           setBoot({ status: 'booting', phase: message.phase, message: message.message, fraction: message.fraction });
           break;
         case 'ready':
-          setBoot({ status: 'ready', bootMs: message.bootMs });
+          setBoot({ status: 'ready', bootMs: message.bootMs, boots: message.boots, instance: message.instance, shared: message.shared });
           break;
         case 'fatal':
           setBoot({ status: 'fatal', message: message.message });
@@ -79,11 +68,16 @@ export function useLabWorker(scenario: Scenario) {
           break;
       }
     };
-    worker.onerror = (event) => {
-      setBoot({ status: 'fatal', message: event.message || 'The simulation worker failed to load.' });
-    };
+    let worker: LabConnection;
+    try {
+      worker = connectToLab({ onMessage, onError: (message) => setBoot({ status: 'fatal', message }) });
+    } catch (error) {
+      setBoot({ status: 'fatal', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    workerRef.current = worker;
     return () => {
-      worker.terminate();
+      worker.close();
       workerRef.current = null;
     };
   }, [generation]);
@@ -97,7 +91,7 @@ export function useLabWorker(scenario: Scenario) {
     requestKeys.current.set(requestId, key);
     setRun((prev) => ({ ...prev, running: true, error: null }));
     const message: PageToWorker = { type: 'run', requestId, scenario: JSON.parse(key) as Scenario };
-    worker.postMessage(message);
+    worker.send(message);
   }, [ready, key, generation]);
 
   const retry = useCallback(() => {

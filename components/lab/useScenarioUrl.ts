@@ -2,7 +2,7 @@
 
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { parseScenarioSearch, scenarioToQuery } from '../../machines/kernel/scenario';
+import { parseScenarioSearch, PRESENTATION_PARAMS, scenarioToQuery } from '../../machines/kernel/scenario';
 import { faultTargetsOf } from '../../machines/patterns/fault-targets';
 import type { Scenario } from '../../machines/kernel/types';
 import type { PatternId } from '../../machines/kernel/vocabulary';
@@ -13,8 +13,14 @@ function encodeValue(value: string): string {
   return encodeURIComponent(value).replace(/%40/g, '@').replace(/%3A/g, ':').replace(/%2C/g, ',');
 }
 
+/** The scenario and step, plus how the page is presented (an embed's panels and theme), kept as they were. */
 function toSearch(scenario: Scenario, step: number): string {
-  const query = scenarioToQuery(scenario, step);
+  const query: Record<string, string> = scenarioToQuery(scenario, step);
+  const current = new URLSearchParams(window.location.search);
+  for (const name of PRESENTATION_PARAMS) {
+    const value = current.get(name);
+    if (value !== null) query[name] = value;
+  }
   return '?' + Object.entries(query).map(([k, v]) => `${k}=${encodeValue(v)}`).join('&');
 }
 

@@ -11,7 +11,16 @@ export type BootPhase = 'loading' | 'starting-postgres' | 'ready';
 
 export type WorkerToPage =
   | { type: 'progress'; phase: BootPhase; message: string; fraction: number }
-  | { type: 'ready'; bootMs: number }
+  | {
+      type: 'ready';
+      bootMs: number;
+      /** Times this worker started Postgres; 1 however many figures share it. */
+      boots: number;
+      /** Names this worker's Postgres, so figures can tell whether they share one. */
+      instance: string;
+      /** True for the SharedWorker every figure of the origin connects to. */
+      shared: boolean;
+    }
   | { type: 'fatal'; message: string }
   | {
       type: 'result';

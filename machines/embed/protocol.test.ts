@@ -5,6 +5,7 @@ describe('embed host commands', () => {
   it('accepts the documented commands', () => {
     expect(readHostCommand({ source: 'dual-write-lab', command: 'play' })).toEqual({ source: 'dual-write-lab', command: 'play' });
     expect(readHostCommand({ source: 'dual-write-lab', command: 'go-to-step', step: 4 })).toMatchObject({ step: 4 });
+    expect(readHostCommand({ source: 'dual-write-lab', command: 'ping' })).toEqual({ source: 'dual-write-lab', command: 'ping' });
   });
 
   it('ignores messages that are not ours', () => {

@@ -16,12 +16,21 @@ export const hostCommandSchema = z.discriminatedUnion('command', [
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('pause') }),
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('reset') }),
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('go-to-step'), step: z.number().int().min(0).max(100_000) }),
+  // Asks a figure that is already ready to say so again (a host script that loaded late missed it).
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('ping') }),
 ]);
 
 export type HostCommand = z.infer<typeof hostCommandSchema>;
+/** The commands that move the figure; `ping` is answered by the bridge itself. */
+export type FigureCommand = Exclude<HostCommand, { command: 'ping' }>;
 
 export type FigureMessage =
   | { source: typeof EMBED_NAMESPACE; type: 'resize'; height: number }
+  /**
+   * Sent once the run is on screen and commands take effect (and again in answer to `ping`).
+   * Commands that arrive earlier are held and applied, in order, right after it.
+   */
+  | { source: typeof EMBED_NAMESPACE; type: 'ready'; pattern: string }
   | {
       source: typeof EMBED_NAMESPACE;
       type: 'state';
@@ -44,3 +53,11 @@ export function readHostCommand(data: unknown): HostCommand | { error: string } 
   const issue = parsed.error.issues[0];
   return { error: `unrecognised command${issue ? ` (${issue.path.join('.') || 'message'}: ${issue.message})` : ''}` };
 }
+
+/**
+ * A host may post a command the moment the iframe loads, before React has mounted the listener.
+ * This script, inlined in the figure's HTML, keeps such messages until the bridge takes them
+ * (see components/lab/useEmbedBridge.ts), so they are held for `ready` like any other.
+ */
+export const EARLY_MESSAGES_GLOBAL = '__dualWriteLabEarlyMessages';
+export const EARLY_MESSAGES_SCRIPT = `(function(){var k=${JSON.stringify(EARLY_MESSAGES_GLOBAL)},l=[];function f(e){l.push(e)}window[k]={events:l,stop:function(){removeEventListener('message',f)}};addEventListener('message',f)})()`;

@@ -36,6 +36,9 @@ export interface ExploredPattern {
 }
 
 export function runScenario(db: LabStore, pattern: PatternDefinition, scenario: Scenario, options?: RunOptions): Promise<RunResult> {
+  // A variant the pattern does not have would run as its default form and pass for the variant.
+  const variants = pattern.info.variants.map((v) => v.id);
+  if (!variants.includes(scenario.variant)) return Promise.reject(new Error(`${pattern.info.id} has no variant "${scenario.variant}" (it has ${variants.join(', ')})`));
   return new Simulation(db, pattern, scenario, options).run();
 }
 

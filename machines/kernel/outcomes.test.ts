@@ -104,7 +104,7 @@ describe('components', () => {
 
 describe('a refused lock', () => {
   it('is known from SQLSTATE 55P03 and reported as blocked, whatever the captions say', async () => {
-    const result = await lab(postgres.db, 'two-phase-commit').variant('xa-broker').crash('coordinator.commit-db:1').run();
+    const result = await lab(postgres.db, 'two-phase-commit').crash('coordinator.commit-db:1').run();
     const refusals = result.steps.filter((s) => s.facts.lockRefusals);
     expect(refusals.map((s) => s.point)).toEqual(['service.check-stock:2']);
     const blocked = result.outcome.anomalies.find((a) => a.id === 'blocked' && a.subject.startsWith('service at step'));

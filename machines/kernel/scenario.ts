@@ -23,6 +23,11 @@ export const DEFAULT_ORDERS = [0, 40];
 export const SCENARIO_PARAMS = ['seed', 'variant', 'faults', 'idem', 'orders', 'step'] as const;
 export type ScenarioParam = (typeof SCENARIO_PARAMS)[number];
 export type ScenarioQuery = { [K in ScenarioParam]?: string | null };
+/**
+ * Parameters that change how a figure looks, not what runs (read by machines/embed/options.ts):
+ * not scenario parts, but not unknown either, so a figure's link opened as a lab page is clean.
+ */
+export const PRESENTATION_PARAMS = ['panels', 'theme'] as const;
 
 /**
  * One rejected part. `detail` is a phrase that follows the part's name, so the lab page can say
@@ -96,9 +101,11 @@ export function queryFromSearch(search: URLSearchParams): { query: ScenarioQuery
   const query: ScenarioQuery = {};
   const issues: ScenarioIssue[] = [];
   const known: ReadonlySet<string> = new Set(SCENARIO_PARAMS);
+  const presentation: ReadonlySet<string> = new Set(PRESENTATION_PARAMS);
   const seen = new Map<string, number>();
   for (const [name] of search) seen.set(name, (seen.get(name) ?? 0) + 1);
   for (const [name, count] of seen) {
+    if (presentation.has(name)) continue;
     if (!known.has(name)) {
       issues.push({ part: 'param', detail: `parameter ${echo(name)} is not one the lab reads (it reads ${SCENARIO_PARAMS.join(', ')}); ignored it` });
       continue;

@@ -22,6 +22,9 @@ Commands
       --seed <n>                      scheduler seed (default 1)
       --json                          print { "rows": [ { "pattern", "variant", "runs", "anomalies", "measures", … } ], "claims" }
       --csv                           print the matrix and measures as CSV, one line per pattern and variant
+  lessons [--check] [--json]          list the lessons in content/lessons, in path order
+      --check                         replay every lesson figure and compare it with its expect= (exit 1 if one disagrees)
+      --json                          print { "lessons": [...], "verdicts": [...] }
   help                                this text
 
 Fault kinds: ${FAULT_KINDS.join(', ')}

@@ -3,6 +3,7 @@
 import type { RunResult } from '../../../machines/kernel/types';
 import { FAULT_DESCRIPTIONS } from '../../../machines/kernel/vocabulary';
 import { FaultMenu, FaultOptions } from '../FaultMenu';
+import type { VisibleArea } from './useDiagramMenu';
 import { faultKindsAt, type FaultArming } from './faultSites';
 
 /**
@@ -28,7 +29,7 @@ export function ArrowMenu({
   seq: number;
   x: number;
   y: number;
-  visible: { top: number; bottom: number };
+  visible: VisibleArea;
   maxWidth: number;
   result: RunResult;
   currentStep: number;

@@ -2,6 +2,7 @@
 
 import type { RunResult } from '../../../machines/kernel/types';
 import { FaultMenu, FaultOptions } from '../FaultMenu';
+import type { VisibleArea } from './useDiagramMenu';
 import { faultKindsAt, upcomingFaultableSteps, type FaultArming } from './faultSites';
 
 /**
@@ -26,7 +27,7 @@ export function LifelineMenu({
   actor: string;
   x: number;
   y: number;
-  visible: { top: number; bottom: number };
+  visible: VisibleArea;
   maxWidth: number;
   result: RunResult;
   currentStep: number;

@@ -26,7 +26,8 @@ export function LifelineHeaders({
       className="sticky top-0 z-10 flex border-b border-line bg-surface/95 backdrop-blur"
       style={{ width: layoutWidth, height: HEADER_HEIGHT }}
     >
-      <div style={{ width: GUTTER }} className="flex shrink-0 items-end px-2 pb-2 text-xs font-semibold uppercase tracking-wide text-muted">
+      {/* Pinned left like the step column below it. */}
+      <div style={{ width: GUTTER }} className="sticky left-0 z-[1] flex shrink-0 items-end border-r border-line bg-surface px-2 pb-2 text-xs font-semibold uppercase tracking-wide text-muted">
         Step
       </div>
       {participants.map((p, i) => {

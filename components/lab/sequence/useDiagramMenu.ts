@@ -8,6 +8,9 @@ import { HEADER_HEIGHT } from './constants';
 export interface VisibleArea {
   top: number;
   bottom: number;
+  /** Horizontally: on a narrow screen the diagram is wider than its box. */
+  left: number;
+  right: number;
 }
 
 /** Which menu is open, anchored in scroll-box content coordinates. */
@@ -27,7 +30,9 @@ export function useDiagramMenu(scrollRef: RefObject<HTMLElement | null>, layout:
 
   const visibleArea = useCallback((): VisibleArea => {
     const el = scrollRef.current;
-    return el ? { top: el.scrollTop + HEADER_HEIGHT, bottom: el.scrollTop + el.clientHeight } : { top: 0, bottom: Infinity };
+    return el
+      ? { top: el.scrollTop + HEADER_HEIGHT, bottom: el.scrollTop + el.clientHeight, left: el.scrollLeft, right: el.scrollLeft + el.clientWidth }
+      : { top: 0, bottom: Infinity, left: 0, right: Infinity };
   }, [scrollRef]);
 
   const closeMenu = useCallback(() => {

@@ -11,15 +11,15 @@ export const info: PatternInfo = {
   variants: [
     {
       id: 'default',
+      label: 'XA-capable broker',
+      worstAnomaly: 'blocked',
+      summary: 'The broker can prepare a message and show it only on commit, so both orders commit. A coordinator crash between the phases holds locks in doubt until it restarts and recovers from its log.',
+    },
+    {
+      id: 'kafka-broker',
       label: 'Kafka-like broker',
       worstAnomaly: 'blocked',
       summary: 'The broker is an append-only log with no prepare: it cannot enlist, so every order aborts. Consistent, and nothing works.',
-    },
-    {
-      id: 'xa-broker',
-      label: 'XA-capable broker',
-      worstAnomaly: 'blocked',
-      summary: 'The broker can prepare a message and show it only on commit. A coordinator crash between the phases holds locks in doubt until it restarts and recovers from its log.',
     },
   ],
   hasConsumer: true,

@@ -6,9 +6,10 @@
  * decide on their own: if the coordinator dies there, they wait, in doubt, holding their locks,
  * and every writer that needs those rows is refused until it returns and recovers from its log.
  *
- * The default broker is Kafka-like: a log with no prepare. It cannot enlist, so every global
- * transaction aborts — consistent, and nothing works. The `xa-broker` variant has a broker that can
- * prepare (a prepared message is stored but invisible until committed).
+ * The default broker can prepare (a prepared message is stored but invisible until committed), so
+ * a fault-free run commits every order: a first run shows the protocol working. The `kafka-broker`
+ * variant is a log with no prepare, like Kafka: it cannot enlist, so every global transaction
+ * aborts — consistent, and nothing works.
  *
  * "Participants wait indefinitely" is looser than what happens: they wait until the coordinator
  * is back and reads its log — here a simulated 1.5 s restart — and then recovery commits what was
@@ -67,7 +68,7 @@ function orderOfGid(gid: string): number {
 }
 
 function capabilityOf(variant: string): BrokerCapability {
-  return variant === 'xa-broker' ? 'xa' : 'log-only';
+  return variant === 'kafka-broker' ? 'log-only' : 'xa';
 }
 
 function eventFor(request: OrderRequest): OutgoingMessage {

@@ -1,0 +1,65 @@
+/**
+ * For every form of every pattern that one fault can break: one fault that does, in its default
+ * scenario (seed 1, orders at 0 and 40 ms, idempotency off), and the worst anomaly it shows there.
+ * The outcome panel suggests it after a clean run. Picked from the build's exploration
+ * (public/generated/compare/cases), most severe anomaly first and a crash where one will do;
+ * breaking-faults.test.ts replays each entry and fails when it no longer shows what it says, and
+ * when a variant that can break has no entry here.
+ */
+import type { ArmedFault } from '../kernel/types';
+import type { AnomalyId } from '../kernel/vocabulary';
+
+export interface BreakingFault {
+  fault: ArmedFault;
+  /** The worst anomaly the default scenario shows with this fault armed. */
+  shows: AnomalyId;
+}
+
+const crash = (at: string, shows: AnomalyId): BreakingFault => ({ fault: { kind: 'crash', at }, shows });
+
+/** Pattern id → variant id → the fault. */
+export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, BreakingFault>>>> = {
+  'naive-db-first': { default: crash('service.publish:1', 'lost-event') },
+  'naive-broker-first': { default: crash('service.write-order:1', 'phantom-event') },
+  'retry-in-catch': { default: crash('service.publish:1', 'lost-event') },
+  'two-phase-commit': {
+    default: crash('coordinator.prepare-broker:1', 'blocked'),
+    'kafka-broker': crash('coordinator.prepare-broker:1', 'blocked'),
+  },
+  'after-commit-listener': {
+    default: crash('listener.send:1', 'lost-event'),
+    registry: { fault: { kind: 'commit-unknown', at: 'service.write-order:1' }, shows: 'lost-event' },
+  },
+  'outbox-polling': {
+    default: crash('relay.mark:1', 'duplicate-effect'),
+    'id-cursor': crash('consumer.fetch:1', 'lost-event'),
+    'competing-relays': crash('relay-2.mark:1', 'duplicate-effect'),
+  },
+  'outbox-cdc': {
+    default: crash('connector.publish:2', 'duplicate-effect'),
+    'delete-after-insert': crash('connector.publish:2', 'duplicate-effect'),
+    heartbeat: crash('connector.publish:2', 'duplicate-effect'),
+  },
+  'cdc-table': {
+    default: crash('connector.publish:2', 'duplicate-effect'),
+    'renamed-column': crash('service.place-order:2', 'lost-event'),
+  },
+  'listen-to-yourself': { default: { fault: { kind: 'db-write-fails', at: 'service.publish:1' }, shows: 'phantom-event' } },
+  'event-sourcing': {
+    default: crash('consumer.save-checkpoint:1', 'duplicate-effect'),
+    'checkpoint-after': crash('projector.save-checkpoint:1', 'duplicate-effect'),
+    rebuild: crash('consumer.save-checkpoint:1', 'duplicate-effect'),
+  },
+  'persistent-subscription': {
+    default: { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
+    'park-malformed': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
+    'no-unique-constraint': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
+    'ack-on-error': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
+  },
+  'cache-set': { default: crash('service.cache-set:1', 'stale-cache') },
+  'cache-delete': { default: crash('service.cache-delete:1', 'stale-cache') },
+};
+
+export function breakingFault(pattern: string, variant: string): BreakingFault | undefined {
+  return Object.hasOwn(BREAKING_FAULTS, pattern) && Object.hasOwn(BREAKING_FAULTS[pattern]!, variant) ? BREAKING_FAULTS[pattern]![variant] : undefined;
+}

@@ -5,7 +5,7 @@
  */
 import { ANOMALY_DESCRIPTIONS, ANOMALY_IDS, type AnomalyId } from '../../machines/kernel/vocabulary';
 import { ANOMALY_STYLE, TONE_CLASSES } from '../ui/anomaly-style';
-import { compareRowAnchor } from './anchors';
+import { compareRowAnchor } from '../../machines/compare/anchors';
 import { cellHash, type CellColumn } from './cell-runs';
 import type { RowStanding } from './requirements';
 import { groupByPattern, rowKey, type ExplorerRow } from './rows';

@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { compareRowAnchor } from '../compare/anchors';
+import { compareRowAnchor } from '../../machines/compare/anchors';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { MAX_FAULTS, MAX_ORDERS, scenarioToQuery } from '../../machines/kernel/scenario';
 import type { ArmedFault, Scenario } from '../../machines/kernel/types';

@@ -6,7 +6,7 @@
 import { createProcessor } from '@mdx-js/mdx';
 import remarkFrontmatter from 'remark-frontmatter';
 import { parse as parseYaml } from 'yaml';
-import { compareRowAnchor } from '../../components/compare/anchors';
+import { compareRowAnchor } from '../compare/anchors';
 import { findPattern } from '../patterns/catalog';
 import { figureFromAttributes, type LessonFigure } from './figure';
 import { frontmatterProblems, type LessonFrontmatter } from './frontmatter';

@@ -8,6 +8,7 @@
  */
 import { useId, useMemo } from 'react';
 import type { ScaleMeasures } from '../../machines/compare/scale/types';
+import { ProgressBar } from '../ui/ProgressBar';
 import { BUTTON, BUTTON_PRIMARY } from '../lab/buttonStyles';
 import type { Measured } from './chart-data';
 import { HousekeepingFigures } from './HousekeepingFigures';
@@ -18,7 +19,6 @@ import { useScaleMeasure, type ScaleMeasureState } from './useScaleMeasure';
 const SUBHEADING = 'text-xl font-semibold';
 
 function MeasureInBrowser({ state, start, cancel, builtMs }: { state: ScaleMeasureState; start: () => void; cancel: () => void; builtMs: number }) {
-  const labelId = useId();
   const running = state.status === 'running';
   return (
     <div className="rounded-lg border border-line bg-surface p-4" data-testid="scale-measure">
@@ -38,23 +38,7 @@ function MeasureInBrowser({ state, start, cancel, builtMs }: { state: ScaleMeasu
         </p>
       </div>
       <div aria-live="polite" className="mt-3 empty:mt-0">
-        {state.status === 'running' && (
-          <div>
-            <p id={labelId} className="text-sm">
-              {state.message}
-            </p>
-            <div
-              role="progressbar"
-              aria-labelledby={labelId}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(state.fraction * 100)}
-              className="mt-1 h-3 w-full overflow-hidden rounded-full bg-surface-2"
-            >
-              <div className="h-full rounded-full bg-accent transition-[width] duration-300" style={{ width: `${Math.round(state.fraction * 100)}%` }} />
-            </div>
-          </div>
-        )}
+        {state.status === 'running' && <ProgressBar message={state.message} fraction={state.fraction} />}
         {state.status === 'done' && (
           <p className="text-sm font-medium text-ok" data-testid="scale-done">
             <span aria-hidden="true">✓ </span>

@@ -3,6 +3,7 @@
 import { useId, useState } from 'react';
 import type { CompareData } from '../../machines/compare/types';
 import type { PatternId } from '../../machines/kernel/vocabulary';
+import { ProgressBar } from '../ui/ProgressBar';
 import { BUTTON, BUTTON_PRIMARY, FIELD } from '../lab/buttonStyles';
 import { useCompareRerun } from './useCompareRerun';
 
@@ -22,7 +23,6 @@ export function RerunInBrowser({ built }: { built: CompareData }) {
   const patterns = [...new Map(built.rows.map((r) => [r.pattern, r.title])).entries()];
   const [scope, setScope] = useState<string>(ALL);
   const selectId = useId();
-  const labelId = useId();
   const running = state.status === 'running';
   const chosen: PatternId[] = scope === ALL ? patterns.map(([id]) => id) : [scope as PatternId];
 
@@ -56,23 +56,7 @@ export function RerunInBrowser({ built }: { built: CompareData }) {
         )}
       </div>
       <div aria-live="polite" className="mt-3">
-        {state.status === 'running' && (
-          <div>
-            <p id={labelId} className="text-sm">
-              {state.message}
-            </p>
-            <div
-              role="progressbar"
-              aria-labelledby={labelId}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(state.fraction * 100)}
-              className="mt-1 h-3 w-full overflow-hidden rounded-full bg-surface-2"
-            >
-              <div className="h-full rounded-full bg-accent transition-[width] duration-300" style={{ width: `${Math.round(state.fraction * 100)}%` }} />
-            </div>
-          </div>
-        )}
+        {state.status === 'running' && <ProgressBar message={state.message} fraction={state.fraction} />}
         {state.status === 'done' && state.agreement.agree && (
           <p className="font-medium text-ok" data-testid="rerun-agrees">
             <span aria-hidden="true">✓ </span>

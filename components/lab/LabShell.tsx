@@ -127,6 +127,23 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
     if (scenario.faults.some((f) => sameFault(f, fault))) return;
     update({ faults: [...scenario.faults, fault] });
   };
+  // The transport's props, the same in the full controls and in a compact figure's bar.
+  const transport = {
+    step,
+    total,
+    playing,
+    speed,
+    onStep: (n: number) => {
+      setPlaying(false);
+      goTo(n);
+    },
+    onTogglePlay: togglePlay,
+    onSpeed: setSpeed,
+    onReset: () => {
+      setPlaying(false);
+      goTo(0);
+    },
+  };
   const disarm = (fault: ArmedFault) => update({ faults: scenario.faults.filter((f) => !sameFault(f, fault)) });
 
   return (
@@ -203,20 +220,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
         <>
           {shows('controls') ? (
             <Controls
-              step={step}
-              total={total}
-              playing={playing}
-              speed={speed}
-              onStep={(n) => {
-                setPlaying(false);
-                goTo(n);
-              }}
-              onTogglePlay={togglePlay}
-              onSpeed={setSpeed}
-              onReset={() => {
-                setPlaying(false);
-                goTo(0);
-              }}
+              {...transport}
               onAddOrder={() => update({ orders: [...scenario.orders, snapshot?.t ?? 0].sort((a, b) => a - b) })}
               canAddOrder={scenario.orders.length < MAX_ORDERS}
               orderCount={scenario.orders.length}
@@ -238,22 +242,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
             />
           ) : (
             <div className="rounded-lg border border-line bg-surface p-3" data-testid="controls-compact">
-              <Transport
-                step={step}
-                total={total}
-                playing={playing}
-                speed={speed}
-                onStep={(n) => {
-                  setPlaying(false);
-                  goTo(n);
-                }}
-                onTogglePlay={togglePlay}
-                onSpeed={setSpeed}
-                onReset={() => {
-                  setPlaying(false);
-                  goTo(0);
-                }}
-              />
+              <Transport {...transport} />
             </div>
           )}
           <Narration step={step} total={total} t={snapshot?.t ?? stepRecord?.t ?? 0} record={stepRecord} />

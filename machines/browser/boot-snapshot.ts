@@ -3,7 +3,7 @@
  * visit pays for initdb (seconds); later visits and reloads start from the copy, which is what a
  * workshop room reloading the page needs. A copy that fails to boot is thrown away.
  */
-import { LAB_START_PARAMS } from '../runtime/pglite';
+import { LAB_START_PARAMS, startLabPostgres } from '../runtime/pglite';
 
 const CACHE_NAME = 'dual-write-lab-postgres';
 // Bump when the PGlite version or the start parameters change: an old data directory must not load.
@@ -41,4 +41,21 @@ export async function discardBootSnapshot(): Promise<void> {
   } catch {
     // Nothing to do: the next boot is a fresh one either way.
   }
+}
+
+/**
+ * A Postgres for a side worker (the comparison's re-run, the scale measurement): from the lab
+ * page's kept copy when this browser has one, skipping initdb; fresh when there is none or it
+ * does not boot. The lab's own engine keeps, discards and saves the copy; this only reads it.
+ */
+export async function startFromBootSnapshot(): ReturnType<typeof startLabPostgres> {
+  const snapshot = await readBootSnapshot();
+  if (snapshot) {
+    try {
+      return await startLabPostgres({ loadDataDir: snapshot });
+    } catch {
+      // A copy that does not boot: start fresh instead.
+    }
+  }
+  return startLabPostgres();
 }

@@ -11,8 +11,7 @@ import { needsScaleFigures, parseClaims } from '../compare/claims';
 import { parseHousekeeping } from '../compare/housekeeping';
 import { DEFAULT_SEED } from '../kernel/scenario';
 import { getPattern } from '../patterns/index';
-import { startLabPostgres } from '../runtime/pglite';
-import { readBootSnapshot } from './boot-snapshot';
+import { startFromBootSnapshot } from './boot-snapshot';
 import type { CompareWorkerToPage, PageToCompareWorker } from './compare-protocol';
 import { explainStartupError } from './startup-errors';
 
@@ -20,19 +19,6 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: CompareWorkerToPage) => self.postMessage(message);
 let busy = false;
-
-async function startPostgres() {
-  // The lab page's kept copy of a booted data directory skips initdb when this browser has one.
-  const snapshot = await readBootSnapshot();
-  if (snapshot) {
-    try {
-      return await startLabPostgres({ loadDataDir: snapshot });
-    } catch {
-      // A copy that does not boot: start fresh instead.
-    }
-  }
-  return startLabPostgres();
-}
 
 async function compare(message: PageToCompareWorker): Promise<void> {
   const started = performance.now();
@@ -49,7 +35,7 @@ async function compare(message: PageToCompareWorker): Promise<void> {
   let pg;
   let db;
   try {
-    ({ pg, db } = await startPostgres());
+    ({ pg, db } = await startFromBootSnapshot());
   } catch (error) {
     throw new Error(explainStartupError(error));
   }

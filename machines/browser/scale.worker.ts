@@ -6,8 +6,7 @@
  * in memory and goes with it.
  */
 import { measureScale } from '../compare/scale/measure';
-import { startLabPostgres } from '../runtime/pglite';
-import { readBootSnapshot } from './boot-snapshot';
+import { startFromBootSnapshot } from './boot-snapshot';
 import type { PageToScaleWorker, ScaleWorkerToPage } from './scale-protocol';
 import { explainStartupError } from './startup-errors';
 
@@ -16,24 +15,11 @@ declare const self: DedicatedWorkerGlobalScope;
 const post = (message: ScaleWorkerToPage) => self.postMessage(message);
 let busy = false;
 
-async function startPostgres() {
-  // The lab page's kept copy of a booted data directory skips initdb when this browser has one.
-  const snapshot = await readBootSnapshot();
-  if (snapshot) {
-    try {
-      return await startLabPostgres({ loadDataDir: snapshot });
-    } catch {
-      // A copy that does not boot: start fresh instead.
-    }
-  }
-  return startLabPostgres();
-}
-
 async function measure(): Promise<void> {
   post({ type: 'starting', message: 'Starting Postgres in this tab…' });
   let pg;
   try {
-    ({ pg } = await startPostgres());
+    ({ pg } = await startFromBootSnapshot());
   } catch (error) {
     throw new Error(explainStartupError(error));
   }

@@ -69,6 +69,7 @@ describe('lab command line', () => {
       [['run', 'outbox-polling', '--idempotent', 'maybe'], /--idempotent must be on or off; got "maybe"/],
       [['run', 'outbox-polling', '--variant', 'nope'], /--variant must be one of default, id-cursor, competing-relays; got "nope"/],
       [['run', 'naive-db-first', 'extra'], /unexpected argument "extra"/],
+      [['run', 'naive-db-first', '--max-steps', '0'], /--max-steps must be a whole number from 1 to 4000; got "0"/],
       [['explore', 'naive-db-first', '--frob'], /unknown flag "--frob"/],
     ]);
   });
@@ -149,11 +150,11 @@ describe('lab command line', () => {
     expect(exit.stdout).toMatch(/Fault points in this run[\s\S]*service\.write-order:1\s+crash, db-write-fails/);
   });
 
-  // A relay crash in the heartbeat variant leaves the connector polling and heartbeating forever.
   it('exits 3 when the run stops at its step limit without settling', async () => {
-    const exit = await lab('run', 'outbox-cdc', '--variant', 'heartbeat', '--orders', '0,3000', '--fault', 'crash@connector.poll:4', '--json');
+    const exit = await lab('run', 'outbox-polling', '--max-steps', '5', '--json');
     expect(exit.code).toBe(3);
     const result = JSON.parse(exit.stdout) as RunResult;
+    expect(result.steps).toHaveLength(5);
     expect(result.outcome.settled).toBe(false);
   });
 

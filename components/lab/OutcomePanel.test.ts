@@ -28,4 +28,21 @@ describe('the outcome panel', () => {
     expect(render({ pattern: findPattern('outbox-polling'), scenario, atEnd: false })).not.toContain('try-next');
     expect(render({})).not.toContain('try-next');
   });
+
+  it('gives a run that did not settle no clean verdict, and names a livelock with its cycle', () => {
+    const looping: Outcome = {
+      anomalies: [],
+      consistent: false,
+      settled: false,
+      unsettled: { limit: 400, livelock: true, busy: ['connector'], cycle: ['connector.poll', 'connector.heartbeat'], sinceStep: 12, why: 'From step 12 on, connector.poll → connector.heartbeat repeats.' },
+      summary: 'The run did not settle.',
+    };
+    const html = render({ outcome: looping });
+    expect(html).toContain('data-testid="outcome-unsettled"');
+    expect(html).toContain('Did not settle: a livelock.');
+    expect(html).toContain('connector.poll → connector.heartbeat');
+    expect(html).not.toContain('data-testid="outcome-consistent"');
+    const busy = render({ outcome: { ...looping, unsettled: { ...looping.unsettled!, livelock: false, why: 'Still busy.' } } });
+    expect(busy).toContain('Did not settle.</strong>');
+  });
 });

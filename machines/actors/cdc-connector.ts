@@ -213,6 +213,9 @@ function connect(config: ConnectorConfig): Operation<ConnectorContext> {
 const HEAP_INSERT = /^INSERT/;
 const HEAP_UPDATE = /^(HOT_)?UPDATE/;
 const HEAP_DELETE = /^DELETE/;
+/** xl_heap_update flags: the new tuple's first / last bytes are the old tuple's. */
+const PREFIX_FROM_OLD = 0x20;
+const SUFFIX_FROM_OLD = 0x40;
 
 function field(description: string, name: string): number {
   const match = new RegExp(`(?:^|[ ,])${name}: (0x[0-9a-f]+|\\d+)`).exec(description);
@@ -251,11 +254,21 @@ export function decodeRecords(records: WalRecord[], tables: CapturedTable[], ima
       // At wal_level=replica the record carries no old row, whatever REPLICA IDENTITY says: the
       // `before` comes from the tuple image read earlier (same block: the lab's tables fit one page).
       const stored = nextImages[slot(field(record.description, 'old_off'))];
-      if (!stored) continue;
-      const old = loadTuple(stored);
-      const tuple = splitUpdateTuple(record.data!, field(record.description, 'flags'), old);
-      nextImages[slot(field(record.description, 'new_off'))] = storeTuple(tuple);
-      change = { table: table.table, op: 'u', before: decodeTuple(old, table.columns), after: decodeTuple(tuple, table.columns), tx: record.tx, pos: record.pos };
+      const flags = field(record.description, 'flags');
+      if (stored) {
+        const old = loadTuple(stored);
+        const tuple = splitUpdateTuple(record.data!, flags, old);
+        nextImages[slot(field(record.description, 'new_off'))] = storeTuple(tuple);
+        change = { table: table.table, op: 'u', before: decodeTuple(old, table.columns), after: decodeTuple(tuple, table.columns), tx: record.tx, pos: record.pos };
+      } else {
+        // No image of the old row (a connector that keeps none, after a restart): the row still
+        // changed, and the position after it can be confirmed. Only an update that logged the whole
+        // new tuple can be rebuilt; one that shares a prefix or suffix with the old stays unknown.
+        const whole = (flags & (PREFIX_FROM_OLD | SUFFIX_FROM_OLD)) === 0;
+        const tuple = whole ? splitInsertTuple(record.data!) : null;
+        if (tuple) nextImages[slot(field(record.description, 'new_off'))] = storeTuple(tuple);
+        change = { table: table.table, op: 'u', before: null, after: tuple ? decodeTuple(tuple, table.columns) : null, tx: record.tx, pos: record.pos };
+      }
     } else if (HEAP_DELETE.test(record.recordType)) {
       const old = nextImages[slot(field(record.description, 'off'))];
       change = { table: table.table, op: 'd', before: old ? decodeTuple(loadTuple(old), table.columns) : null, after: null, tx: record.tx, pos: record.pos };

@@ -1,8 +1,10 @@
 /**
- * A copy of the booted Postgres data directory kept in the browser's Cache Storage. The first
- * visit pays for initdb (seconds); later visits and reloads start from the copy, which is what a
- * workshop room reloading the page needs. A copy that fails to boot is thrown away.
+ * Where a tab's Postgres comes from, fastest first: a copy of a booted data directory kept in
+ * the browser's Cache Storage (after a fresh boot), the boot image the site ships
+ * (runtime/boot-image.ts, about 1 MB), and only when neither loads, initdb in the tab (seconds).
+ * A copy that fails to boot is thrown away.
  */
+import { BOOT_IMAGE_URL } from '../runtime/boot-image';
 import { LAB_START_PARAMS, startLabPostgres } from '../runtime/pglite';
 
 const CACHE_NAME = 'dual-write-lab-postgres';
@@ -44,17 +46,47 @@ export async function discardBootSnapshot(): Promise<void> {
 }
 
 /**
+ * Downloads the shipped boot image, reporting bytes as they arrive; null when the site has none
+ * (a dev server before the first build) or the network fails, so the caller boots fresh.
+ */
+export async function fetchBootImage(onBytes?: (loaded: number, total: number | null) => void): Promise<Blob | null> {
+  try {
+    const response = await fetch(BOOT_IMAGE_URL);
+    if (!response.ok || !response.body) return null;
+    const header = Number(response.headers.get('content-length'));
+    const total = Number.isFinite(header) && header > 0 ? header : null;
+    const chunks: Uint8Array[] = [];
+    let loaded = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onBytes?.(loaded, total);
+    }
+    // A host that sends it with Content-Encoding: gzip has it unpacked by the browser already:
+    // say what the bytes are, or PGlite would try to gunzip a plain tar.
+    const gzipped = chunks[0]?.[0] === 0x1f && chunks[0]?.[1] === 0x8b;
+    return new Blob(chunks as BlobPart[], { type: gzipped ? 'application/gzip' : 'application/x-tar' });
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A Postgres for a side worker (the comparison's re-run, the scale measurement): from the lab
  * page's kept copy when this browser has one, skipping initdb; fresh when there is none or it
  * does not boot. The lab's own engine keeps, discards and saves the copy; this only reads it.
  */
 export async function startFromBootSnapshot(): ReturnType<typeof startLabPostgres> {
-  const snapshot = await readBootSnapshot();
-  if (snapshot) {
+  for (const source of [readBootSnapshot, fetchBootImage]) {
+    const snapshot = await source();
+    if (!snapshot) continue;
     try {
       return await startLabPostgres({ loadDataDir: snapshot });
     } catch {
-      // A copy that does not boot: start fresh instead.
+      // A copy that does not boot: try the next source, and at last start fresh.
     }
   }
   return startLabPostgres();

@@ -5,7 +5,7 @@
  * Runs are serialised (one Postgres connection), each answer goes back to the client that asked,
  * and a client's request overtaken by a newer one of the same client is dropped unrun.
  */
-import { discardBootSnapshot, readBootSnapshot, saveBootSnapshot } from './boot-snapshot';
+import { discardBootSnapshot, fetchBootImage, readBootSnapshot, saveBootSnapshot } from './boot-snapshot';
 import { explainStartupError } from './startup-errors';
 import type { PageToWorker, WorkerToPage } from './protocol';
 import { faultSites, runScenario } from '../kernel/explore';
@@ -50,6 +50,19 @@ export function createLabEngine(shared: boolean) {
         return ready(db, started);
       } catch {
         await discardBootSnapshot();
+      }
+    }
+    const image = await fetchBootImage((loaded, total) => {
+      const done = total ? ` of ${megabytes(total)}` : '';
+      broadcast({ type: 'progress', phase: 'loading', message: `Downloading the lab's Postgres data: ${megabytes(loaded)}${done}…`, fraction: 0.1 + 0.3 * (total ? Math.min(1, loaded / total) : 0.5) });
+    });
+    if (image) {
+      broadcast({ type: 'progress', phase: 'starting-postgres', message: 'Starting Postgres (WebAssembly) from the downloaded data…', fraction: 0.5 });
+      try {
+        const { db } = await startLabPostgres({ loadDataDir: image });
+        return ready(db, started);
+      } catch {
+        // An image that does not boot (a half-written file on the host): run initdb instead.
       }
     }
     broadcast({ type: 'progress', phase: 'starting-postgres', message: 'Creating a fresh Postgres database in this tab (first visit: a few seconds)…', fraction: 0.45 });
@@ -124,3 +137,5 @@ export function createLabEngine(shared: boolean) {
     },
   };
 }
+
+const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;

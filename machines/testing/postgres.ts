@@ -11,7 +11,7 @@ import { DATA_DIR_ENV } from './global-setup';
 export function useLabPostgres(): { readonly db: LabDatabase } {
   const holder: { db?: LabDatabase; close?: () => Promise<void> } = {};
   beforeAll(async () => {
-    // The copy made by global-setup when there is one (vitest), a fresh initdb otherwise.
+    // The boot image global-setup made sure of (vitest), a fresh initdb otherwise.
     const copy = process.env[DATA_DIR_ENV];
     const { pg, db } = await startLabPostgres(copy ? { loadDataDir: new Blob([readFileSync(copy)]) } : {});
     holder.db = db;

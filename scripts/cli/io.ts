@@ -18,8 +18,8 @@ export function printJson(value: unknown): void {
  * costs milliseconds rather than a multi-second PGlite start.
  */
 export async function withDatabase<T>(fn: (db: LabDatabase) => Promise<T>): Promise<T> {
-  const { startLabPostgres } = await import('../../machines/runtime/pglite');
-  const { pg, db } = await startLabPostgres();
+  const { startLabPostgresInNode } = await import('../../machines/runtime/boot-image-node');
+  const { pg, db } = await startLabPostgresInNode();
   try {
     return await fn(db);
   } finally {

@@ -1,10 +1,12 @@
 /** `lab run`: one scenario, shown as the numbered steps the lab page would play, then its outcome. */
 import { faultSites, runScenario } from '../../machines/kernel/explore';
-import { formatFault } from '../../machines/kernel/scenario';
+import { echo } from '../../machines/kernel/echo';
+import { formatFault, parseDecimal } from '../../machines/kernel/scenario';
+import { DEFAULT_MAX_STEPS } from '../../machines/kernel/simulation';
 import type { RunResult } from '../../machines/kernel/types';
 import { unstruckFaults as unstruckWithReasons } from '../../machines/kernel/unstruck';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
-import { EXIT_NOT_SETTLED, EXIT_OK } from './errors';
+import { EXIT_NOT_SETTLED, EXIT_OK, UsageError } from './errors';
 import { note, print, printJson, withDatabase } from './io';
 import { indent, table } from './text';
 
@@ -15,16 +17,28 @@ const RUN_OPTIONS = {
   variant: { type: 'string' },
   orders: { type: 'string' },
   points: { type: 'boolean' },
+  'max-steps': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** The most steps `--max-steps` may ask for: ten times the default limit. */
+const MAX_STEP_LIMIT = DEFAULT_MAX_STEPS * 10;
+
+function stepLimit(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_STEPS;
+  const limit = parseDecimal(text, MAX_STEP_LIMIT, 1);
+  if (limit === null) throw new UsageError(`run: --max-steps must be a whole number from 1 to ${MAX_STEP_LIMIT}; got ${echo(text)}`);
+  return limit;
+}
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('run', args, RUN_OPTIONS, 1);
   const pattern = knownPattern(positionals[0], 'run');
   const scenario = scenarioFromFlags('run', pattern, values);
+  const maxSteps = stepLimit(values['max-steps']);
   if (scenario.idempotentConsumer && !pattern.info.hasConsumer) note(`note: ${pattern.info.id} has no consumer, so --idempotent changes nothing`);
 
-  const result = await withDatabase((db) => runScenario(db, pattern, scenario));
+  const result = await withDatabase((db) => runScenario(db, pattern, scenario, { maxSteps }));
   for (const warning of unstruckFaults(result)) note(`warning: ${warning}`);
 
   if (values.json) printJson(result);

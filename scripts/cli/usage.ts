@@ -14,6 +14,7 @@ Commands
       --variant <id>                  pattern variant (default "default")
       --orders <ms,ms,…>              arrival times of up to ${MAX_ORDERS} orders, 0–${MAX_ORDER_TIME_MS} ms (default 0,40)
       --points                        list every fault point of the run and the kinds allowed there
+      --max-steps <n>                 stop after n steps (default 400); a run cut off there exits 3
       --json                          print the run (steps, trace, outcome) as one JSON object
   explore <pattern|all> [options]     every single fault at every point, idempotency off and on
       --seed <n>                      scheduler seed (default 1)

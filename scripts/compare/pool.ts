@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ComparedPattern } from '../../machines/compare/build';
 import type { PatternId } from '../../machines/kernel/vocabulary';
+import { ensureBootImage } from '../../machines/runtime/boot-image-node';
 
 export type ToWorker = { type: 'compare'; pattern: PatternId; seed: number } | { type: 'stop' };
 export type ToParent =
@@ -34,6 +35,8 @@ export async function compareInPool(patterns: readonly PatternId[], seed: number
   const results = new Map<PatternId, ComparedPattern>();
   const children: ChildProcess[] = [];
   const count = Math.max(1, Math.min(workers, queue.length));
+  // Made once here, not by every worker at once when no build has made it yet.
+  await ensureBootImage();
 
   try {
     await Promise.all(

@@ -6,8 +6,8 @@ import type { ScaleMeasures } from '../../machines/compare/scale/types';
 import { measureScale } from '../../machines/compare/scale/measure';
 
 export async function measureScaleInNode(onProgress?: (done: number, total: number, label: string) => void): Promise<ScaleMeasures> {
-  const { startLabPostgres } = await import('../../machines/runtime/pglite');
-  const { pg, db } = await startLabPostgres();
+  const { startLabPostgresInNode } = await import('../../machines/runtime/boot-image-node');
+  const { pg, db } = await startLabPostgresInNode();
   try {
     return await measureScale(db.runner, { where: 'node', onProgress });
   } finally {

@@ -4,12 +4,12 @@
  */
 import { comparePattern } from '../../machines/compare/build';
 import { getPattern } from '../../machines/patterns/index';
-import { startLabPostgres } from '../../machines/runtime/pglite';
+import { startLabPostgresInNode } from '../../machines/runtime/boot-image-node';
 import { loadHousekeeping } from './content';
 import type { ToParent, ToWorker } from './pool';
 
 const send = (message: ToParent) => process.send!(message);
-const { pg, db } = await startLabPostgres();
+const { pg, db } = await startLabPostgresInNode();
 const housekeeping = loadHousekeeping();
 
 process.on('message', async (message: ToWorker) => {

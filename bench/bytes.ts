@@ -14,6 +14,7 @@ export interface ByteFigures {
   js: Size;
   wasmAndData: Size;
   labFirstLoadJs: Size & { scripts: string[] };
+  embedFirstLoadJs: Size & { scripts: string[] };
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -38,18 +39,23 @@ function scriptSources(html: string): string[] {
   return [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!.replace(/[?#].*$/, ''));
 }
 
-export async function byteFigures(outDir: string, labPage = 'patterns/outbox-polling/index.html'): Promise<ByteFigures> {
+async function firstLoadJs(outDir: string, files: string[], page: string): Promise<Size & { scripts: string[] }> {
+  const html = await readFile(join(outDir, page), 'utf8').catch(() => '');
+  const scripts = [...new Set(scriptSources(html))];
+  const scriptFiles = scripts.map((src) => join(outDir, src.replace(/^\//, ''))).filter((f) => files.includes(f));
+  return { ...(await sizeOf(scriptFiles)), scripts };
+}
+
+export async function byteFigures(outDir: string): Promise<ByteFigures> {
   const files = await walk(outDir);
   const rel = (f: string) => relative(outDir, f).split('\\').join('/');
   const js = files.filter((f) => /^_next\/static\/.*\.js$/.test(rel(f)));
-  const assets = files.filter((f) => /\.(wasm|data)$/.test(f));
-  const html = await readFile(join(outDir, labPage), 'utf8').catch(() => '');
-  const scripts = [...new Set(scriptSources(html))];
-  const scriptFiles = scripts.map((src) => join(outDir, src.replace(/^\//, ''))).filter((f) => files.includes(f));
+  const assets = files.filter((f) => /\.(wasm|data)$/.test(f) || /^generated\/postgres\//.test(rel(f)));
   return {
     total: await sizeOf(files),
     js: await sizeOf(js),
     wasmAndData: await sizeOf(assets),
-    labFirstLoadJs: { ...(await sizeOf(scriptFiles)), scripts },
+    labFirstLoadJs: await firstLoadJs(outDir, files, 'patterns/outbox-polling/index.html'),
+    embedFirstLoadJs: await firstLoadJs(outDir, files, 'embed/outbox-polling/index.html'),
   };
 }

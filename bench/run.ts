@@ -12,8 +12,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { byteFigures, type ByteFigures } from './bytes';
-import { browserFigures, type BrowserFigures } from './browser';
-import { nodeFigures } from './node';
+import { browserFigures, over, type BrowserFigures } from './browser';
+import { nodeFigures, type NodeFigures } from './node';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}out`;
@@ -66,14 +66,19 @@ async function main(): Promise<void> {
     ['  steps per second', node.longRun.stepsPerSecond.toFixed(0)],
     [`  same ${node.longRun.statements} statements issued directly`, ms(node.longRun.rawSqlMs)],
     ['  kernel ÷ raw SQL', ratio(node.longRun.kernelOverRaw)],
-    [`explore all (${node.explore.patterns.join(', ')}): ${node.explore.runs} runs`, ms(node.explore.ms)],
+    [`explore all (${node.explore.patterns.length} patterns): ${node.explore.runs} runs`, ms(node.explore.ms)],
     ['  per run', `${node.explore.msPerRun.toFixed(1)} ms`],
   ];
   if (browser) {
+    const boot = (page: BrowserFigures['lab']) => (page.medianMs == null ? (page.note ?? '—') : ms(page.medianMs));
     rows.push(
-      [`lab page boot → step enabled, median of ${browser.lab.loadsMs.length}`, browser.lab.medianMs == null ? (browser.lab.note ?? '—') : ms(browser.lab.medianMs)],
-      [`bare PGlite page → ready, median of ${browser.bare.loadsMs.length}`, browser.bare.medianMs == null ? (browser.bare.note ?? '—') : ms(browser.bare.medianMs)],
-      ['  lab ÷ bare', ratio(browser.labOverBare)],
+      [`lab page, cold → step playable, median of ${browser.lab.loadsMs.length}`, boot(browser.lab)],
+      [`lab page, repeat visit → step playable, median of ${browser.labRepeat.loadsMs.length}`, boot(browser.labRepeat)],
+      [`embed, cold → step playable, median of ${browser.embed.loadsMs.length}`, boot(browser.embed)],
+      [`bare fresh-PGlite page → ready, median of ${browser.bare.loadsMs.length}`, boot(browser.bare)],
+      ['  lab cold ÷ bare fresh', ratio(browser.labOverBare)],
+      ['  lab repeat ÷ bare fresh', ratio(over(browser.labRepeat, browser.bare))],
+      ['  embed cold ÷ bare fresh', ratio(over(browser.embed, browser.bare))],
     );
   } else rows.push(['browser', `skipped: ${browserSkipped}`]);
   if (bytes) {
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
       [`JS under _next/static (${bytes.js.files} files)`, `${kb(bytes.js.bytes)} (gzip ${kb(bytes.js.gzipBytes)})`],
       [`wasm + data (${bytes.wasmAndData.files} files)`, `${kb(bytes.wasmAndData.bytes)} (gzip ${kb(bytes.wasmAndData.gzipBytes)})`],
       [`lab page first-load JS (${bytes.labFirstLoadJs.files} scripts)`, `${kb(bytes.labFirstLoadJs.bytes)} (gzip ${kb(bytes.labFirstLoadJs.gzipBytes)})`],
+      [`embed first-load JS (${bytes.embedFirstLoadJs.files} scripts)`, `${kb(bytes.embedFirstLoadJs.bytes)} (gzip ${kb(bytes.embedFirstLoadJs.gzipBytes)})`],
     );
   }
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -89,9 +95,38 @@ async function main(): Promise<void> {
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
 
   await mkdir(`${ROOT}bench/results`, { recursive: true });
-  const figures = { date: started.toISOString(), node: process.version, cores: cpus().length, nodeFigures: node, browser, browserSkipped, bytes };
+  const summary = summarise(node, browser, browserSkipped, bytes);
+  console.log('\nsummary');
+  for (const [key, value] of Object.entries(summary)) if (key !== 'notes') console.log(`  ${key.padEnd(24)} ${value ?? 'null'}`);
+  for (const line of summary.notes) console.log(`  note: ${line}`);
+  const figures = { date: started.toISOString(), node: process.version, cores: cpus().length, summary, nodeFigures: node, browser, browserSkipped, bytes };
   await writeFile(RESULTS, `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`\nwritten to bench/results/latest.json`);
+}
+
+/** The figures the performance goals are stated in; a null always comes with a note saying why. */
+function summarise(node: NodeFigures, browser: BrowserFigures | null, browserSkipped: string | null, bytes: ByteFigures | null) {
+  const notes: string[] = [];
+  const round = (value: number | null, digits = 2) => (value == null ? null : Number(value.toFixed(digits)));
+  const fromBrowser = (name: string, value: number | null | undefined) => {
+    if (value == null) notes.push(`${name}: ${browser ? 'a page did not get ready (see browser.*.note)' : `browser skipped: ${browserSkipped}`}`);
+    return round(value ?? null);
+  };
+  const fromBytes = (name: string, value: number | undefined) => {
+    if (value == null) notes.push(`${name}: no out/ to measure`);
+    return round(value == null ? null : value / 1024, 1);
+  };
+  return {
+    coldOverBareFresh: fromBrowser('coldOverBareFresh', browser && over(browser.lab, browser.bare)),
+    repeatOverBareFresh: fromBrowser('repeatOverBareFresh', browser && over(browser.labRepeat, browser.bare)),
+    embedColdOverBareFresh: fromBrowser('embedColdOverBareFresh', browser && over(browser.embed, browser.bare)),
+    kernelOverRawSql: round(node.longRun.kernelOverRaw),
+    exploreMsPerRun: round(node.explore.msPerRun),
+    patternFirstLoadJsGzipKB: fromBytes('patternFirstLoadJsGzipKB', bytes?.labFirstLoadJs.gzipBytes),
+    embedFirstLoadJsGzipKB: fromBytes('embedFirstLoadJsGzipKB', bytes?.embedFirstLoadJs.gzipBytes),
+    exploreRuns: node.explore.runs,
+    notes,
+  };
 }
 
 main().catch((error: unknown) => {

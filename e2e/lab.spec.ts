@@ -93,6 +93,16 @@ test.describe('the lab page at every size', () => {
     await expect(close).toBeInViewport({ ratio: 1 });
     await close.click();
     await expect(menu).toHaveCount(0);
+
+    // Down at the diagram the transport has scrolled away: the pinned bar steps on from there.
+    const pinned = page.getByTestId('pinned-transport');
+    await expect(pinned).toBeInViewport();
+    await expect(pinned).toContainText('0/');
+    await page.getByTestId('pinned-step-forward').click();
+    await expect(pinned).toContainText('1/');
+    await expect(page.getByTestId('narration')).toContainText('Step 1 of');
+    await page.getByTestId('step-forward').scrollIntoViewIfNeeded();
+    await expect(pinned).toHaveCount(0);
   });
 
   test('seven lifelines at 1366 px: the page does not scroll sideways, the diagram does, with steps and names pinned', async ({ page }) => {

@@ -1,12 +1,13 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ArmedFault, StepRecord } from '../../machines/kernel/types';
 import type { VariantInfo } from '../../machines/kernel/pattern-info';
 import { ArmedFaults } from './ArmedFaults';
 import { BUTTON, FIELD } from './buttonStyles';
 import { SeedInput } from './SeedInput';
 import { ShortcutHelp } from './ShortcutHelp';
+import { PinnedTransport } from './PinnedTransport';
 import { Transport, type Speed } from './Transport';
 
 export interface ControlsProps {
@@ -42,6 +43,7 @@ export interface ControlsProps {
 
 /** Every control of the lab. It only reports intentions; the shell turns them into URL changes. */
 export function Controls(props: ControlsProps) {
+  const transportRef = useRef<HTMLDivElement>(null);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   async function copyLink() {
@@ -56,16 +58,19 @@ export function Controls(props: ControlsProps) {
 
   return (
     <div className="space-y-3 rounded-lg border border-line bg-surface p-3" data-testid="controls">
-      <Transport
-        step={props.step}
-        total={props.total}
-        playing={props.playing}
-        speed={props.speed}
-        onStep={props.onStep}
-        onTogglePlay={props.onTogglePlay}
-        onSpeed={props.onSpeed}
-        onReset={props.onReset}
-      />
+      <div ref={transportRef}>
+        <Transport
+          step={props.step}
+          total={props.total}
+          playing={props.playing}
+          speed={props.speed}
+          onStep={props.onStep}
+          onTogglePlay={props.onTogglePlay}
+          onSpeed={props.onSpeed}
+          onReset={props.onReset}
+        />
+      </div>
+      <PinnedTransport watch={transportRef} step={props.step} total={props.total} playing={props.playing} onStep={props.onStep} onTogglePlay={props.onTogglePlay} />
       <div className="flex flex-wrap items-start gap-x-4 gap-y-2 border-t border-line pt-3">
         {props.ordersAdjustable && (
           <button

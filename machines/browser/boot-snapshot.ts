@@ -53,7 +53,8 @@ export async function fetchBootImage(onBytes?: (loaded: number, total: number | 
   try {
     const response = await fetch(BOOT_IMAGE_URL);
     if (!response.ok || !response.body) return null;
-    const header = Number(response.headers.get('content-length'));
+    // With a Content-Encoding the length is of the packed bytes, the stream gives unpacked ones.
+    const header = response.headers.get('content-encoding') ? NaN : Number(response.headers.get('content-length'));
     const total = Number.isFinite(header) && header > 0 ? header : null;
     const chunks: Uint8Array[] = [];
     let loaded = 0;

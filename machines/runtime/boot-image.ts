@@ -30,9 +30,11 @@ function fnv1a(text: string): string {
 
 /**
  * The image's file name: it changes with PGlite, the start parameters and the recipe, so a
- * browser never loads an image an older build left in its HTTP cache.
+ * browser never loads an image an older build left in its HTTP cache. `.tgz`, not `.tar.gz`:
+ * some static servers send any `.gz` with Content-Encoding: gzip, and the download's progress
+ * would then count unpacked bytes against the packed length.
  */
-export const BOOT_IMAGE_FILE = `postgres-${PGLITE_VERSION}-${fnv1a(JSON.stringify([LAB_START_PARAMS, RECIPE_VERSION]))}.tar.gz`;
+export const BOOT_IMAGE_FILE = `postgres-${PGLITE_VERSION}-${fnv1a(JSON.stringify([LAB_START_PARAMS, RECIPE_VERSION]))}.tgz`;
 
 /** Where the site serves it (public/generated/postgres/ in the repository). */
 export const BOOT_IMAGE_URL = `/generated/postgres/${BOOT_IMAGE_FILE}`;

@@ -34,9 +34,16 @@ async function sizeOf(files: string[]): Promise<Size> {
   return { files: files.length, bytes, gzipBytes };
 }
 
-/** `<script src>` of a page: what the browser must fetch and run before the page is interactive. */
+/**
+ * `<script src>` of a page: what the browser must fetch and run before the page is interactive.
+ * `noModule` scripts (Next's polyfills, ~39 KB gzip) are skipped: browsers with modules, every one
+ * the lab runs in, never download them.
+ */
 function scriptSources(html: string): string[] {
-  return [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!.replace(/[?#].*$/, ''));
+  return [...html.matchAll(/<script\b([^>]*)>/g)]
+    .filter((m) => !/\bnoModule\b/i.test(m[1]!))
+    .flatMap((m) => /\bsrc="([^"]+)"/.exec(m[1]!)?.[1] ?? [])
+    .map((src) => src.replace(/[?#].*$/, ''));
 }
 
 async function firstLoadJs(outDir: string, files: string[], page: string): Promise<Size & { scripts: string[] }> {

@@ -53,6 +53,12 @@ test('a question hides its figure until answered; the reveal explains and the fi
   const frame = page.frameLocator('[data-testid="lesson-figure"] iframe >> nth=0');
   await playFigureToEnd(frame);
   await expect(frame.getByTestId('anomaly-lost-event')).toBeVisible();
+
+  // The site's theme toggle reaches the figure: it reloads in the chosen theme.
+  const toggle = page.getByRole('button', { name: /click to change/ });
+  for (let i = 0; i < 3 && (await page.evaluate(() => document.documentElement.dataset.theme)) !== 'dark'; i++) await toggle.click();
+  await expect(figure.locator('iframe')).toHaveAttribute('src', /theme=dark/);
+  await expect(frame.locator('html')).toHaveAttribute('data-theme', 'dark');
 });
 
 test('a wrong answer says so and names the right one; skip shows the run without answering', async ({ page }) => {

@@ -50,7 +50,14 @@ export function Figure(props: FigureProps) {
   const [theme, setTheme] = useState<string | null>(null);
 
   useEffect(() => {
-    setTheme(document.documentElement.dataset.theme ?? 'auto');
+    // Follow the site's theme toggle too: the figure reloads in the new theme (its Postgres is
+    // the shared worker's, so that costs a run, not a boot; the reader's step is lost).
+    const root = document.documentElement;
+    const read = () => setTheme(root.dataset.theme ?? 'auto');
+    read();
+    const observer = new MutationObserver(read);
+    observer.observe(root, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
   }, []);
 
   useEffect(() => {

@@ -13,7 +13,7 @@ export const info: PatternInfo = {
       id: 'default',
       label: 'XA-capable broker',
       worstAnomaly: 'blocked',
-      summary: 'The broker can prepare a message and show it only on commit, so both orders commit. A coordinator crash between the phases holds locks in doubt until it restarts and recovers from its log.',
+      summary: 'The broker can prepare a message and show it only on commit, so both orders commit. A coordinator crash between the phases holds locks in doubt until it restarts and recovers from its log. A real PostgreSQL has max_prepared_transactions = 0 by default (the lab starts with 10): there PREPARE TRANSACTION fails with "prepared transactions are disabled" and every order aborts.',
     },
     {
       id: 'kafka-broker',

@@ -69,7 +69,10 @@ export async function readWal(db: TracedDatabase, label: string, fromPos: number
   const result = await db.statement<Record<string, unknown>>(
     label,
     `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos, pg_wal_lsn_diff(r.end_lsn, o.origin_lsn)::int AS end_pos,
-       CASE WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
+       CASE WHEN r.record_type IN ('COMMIT_PREPARED', 'ABORT_PREPARED')
+              -- Written by whoever finishes it, under no xid of its own: the prepared xid leads the description.
+              THEN substring(r.description FROM '^([0-9]+):')::bigint - o.origin_xid
+            WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
        r.resource_manager AS rmgr, r.record_type, r.description,
        b.relfilenode, b.relblocknumber AS block, b.block_data
      FROM service.wal_origin o
@@ -291,7 +294,10 @@ export function showPos(pos: number): string {
 export async function walRecordsInspection(runner: SqlRunner, capturedNote: string): Promise<TableSnapshot> {
   const result = await runner.query<Record<string, unknown>>(
     `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos,
-       CASE WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
+       CASE WHEN r.record_type IN ('COMMIT_PREPARED', 'ABORT_PREPARED')
+              -- Written by whoever finishes it, under no xid of its own: the prepared xid leads the description.
+              THEN substring(r.description FROM '^([0-9]+):')::bigint - o.origin_xid
+            WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
        r.resource_manager AS rmgr, r.record_type, r.record_length,
        (SELECT string_agg(DISTINCT coalesce(t.relname, '?'), ',') FROM pg_get_wal_block_info(r.start_lsn, r.end_lsn) bi
           LEFT JOIN pg_class t ON pg_relation_filenode(t.oid) = bi.relfilenode WHERE bi.start_lsn = r.start_lsn) AS relation

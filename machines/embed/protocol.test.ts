@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readHostCommand } from './protocol';
+import { HOST_COMMANDS, readHostCommand } from './protocol';
 
 describe('embed host commands', () => {
   it('accepts the documented commands', () => {
@@ -20,5 +20,16 @@ describe('embed host commands', () => {
     expect(bad).toHaveProperty('error');
     expect((bad as { error: string }).error).toMatch(/step/);
     expect(readHostCommand({ source: 'dual-write-lab', command: 'go-to-step', step: 'x' })).toHaveProperty('error');
+    expect(readHostCommand({ source: 'dual-write-lab', command: 'go-to-step', step: 2.5 })).toEqual({ error: 'unrecognised command (step: must be a whole number)' });
+    expect(readHostCommand({ source: 'dual-write-lab', command: 'go-to-step', step: 100_001 })).toEqual({ error: 'unrecognised command (step: must be at most 100000)' });
+  });
+
+  it('answers an unknown command with the list of known ones, each of which it accepts', () => {
+    const unknown = readHostCommand({ source: 'dual-write-lab', command: 'explode' }) as { error: string };
+    expect(unknown.error).toBe(`unrecognised command (command: unknown command; known: ${HOST_COMMANDS.join(', ')})`);
+    for (const command of HOST_COMMANDS) {
+      const message = { source: 'dual-write-lab', command, ...(command === 'go-to-step' ? { step: 0 } : {}) };
+      expect(readHostCommand(message), command).toEqual(message);
+    }
   });
 });

@@ -96,6 +96,11 @@ test('a figure is compact by default and fits a docs column, on another site too
   const height = await iframeHeight();
   expect(height).toBeGreaterThan(500);
   expect(height).toBeLessThanOrEqual(1000);
+
+  // At its last step too, with the outcome shown: the evidence folds behind a disclosure.
+  await page.evaluate(() => (document.getElementById('f') as HTMLIFrameElement).contentWindow!.postMessage({ source: 'dual-write-lab', command: 'go-to-step', step: 100_000 }, '*'));
+  await expect(frame.getByTestId('outcome-consistent')).toBeVisible();
+  await expect.poll(iframeHeight).toBeLessThanOrEqual(1000);
   // No shared worker for a third-party figure here: it ran on a worker of its own.
   await expect(frame.getByTestId('lab')).toHaveAttribute('data-shared-worker', 'false');
 });

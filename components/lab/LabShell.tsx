@@ -178,7 +178,8 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
             </p>
           )}
           <h1 className={`${embedded ? 'text-xl' : 'text-2xl'} font-bold tracking-tight`}>{pattern.title}</h1>
-          <p className="text-muted">
+          {/* In a docs column the host's own caption says the rest: two lines, the whole text for a screen reader. */}
+          <p className={embedded ? 'line-clamp-2 text-muted' : 'text-muted'}>
             {pattern.promise}
             {variant && pattern.variants.length > 1 ? ` Variant: ${variant.summary}` : ''}
           </p>
@@ -264,7 +265,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
               />
             </Panel>
             <div className="min-w-0 space-y-3">
-              <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} pattern={pattern} scenario={result.scenario} />
+              <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} pattern={pattern} scenario={result.scenario} foldEvidence={embedded} />
               {shows('flow') && (
                 <Panel title="Flow">
                   <FlowView participants={result.participants} trace={result.trace} step={step} snapshot={snapshot} />

@@ -45,4 +45,20 @@ describe('the outcome panel', () => {
     const busy = render({ outcome: { ...looping, unsettled: { ...looping.unsettled!, livelock: false, why: 'Still busy.' } } });
     expect(busy).toContain('Did not settle.</strong>');
   });
+
+  it('folds the evidence and keeps one suggestion for a figure in a docs column', () => {
+    const withEvidence: Outcome = {
+      ...duplicateEffect,
+      anomalies: [{ ...duplicateEffect.anomalies[0]!, evidence: [{ ref: 'consumer.shipments id=2', detail: 'shipment for order 1 from evt-1' }] }],
+    };
+    const page = render({ outcome: withEvidence, pattern: findPattern('outbox-polling'), scenario });
+    const figure = render({ outcome: withEvidence, pattern: findPattern('outbox-polling'), scenario, foldEvidence: true });
+    expect(page).not.toContain('<details');
+    expect(page).toContain('consumer.shipments id=2');
+    expect(figure).toContain('data-testid="evidence-folded"');
+    expect(figure).toContain('Evidence (1)');
+    const suggestions = (html: string) => html.match(/data-testid="try-next-/g)?.length ?? 0;
+    expect(suggestions(figure)).toBe(1);
+    expect(suggestions(page)).toBeGreaterThanOrEqual(suggestions(figure));
+  });
 });

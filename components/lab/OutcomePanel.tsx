@@ -15,6 +15,7 @@ export function OutcomePanel({
   remaining,
   pattern,
   scenario,
+  foldEvidence = false,
 }: {
   outcome: Outcome;
   atEnd: boolean;
@@ -22,6 +23,8 @@ export function OutcomePanel({
   /** With the scenario that ran, lets the panel suggest what to try next. */
   pattern?: PatternInfo;
   scenario?: Scenario;
+  /** A figure in a docs column: each anomaly's evidence behind a disclosure and one suggestion, so the outcome stays short. */
+  foldEvidence?: boolean;
 }) {
   if (!atEnd) {
     return (
@@ -79,30 +82,29 @@ export function OutcomePanel({
                     <span className="font-normal text-fg">· {anomaly.subject}</span>
                   </p>
                   <p className="mt-1 text-fg">{anomaly.why}</p>
-                  {anomaly.evidence.length > 0 && (
-                    <dl className="mt-2 text-sm text-fg">
-                      {anomaly.evidence.map((item, j) => (
-                        <div key={j} className="contents">
-                          <dt className="font-mono font-semibold">{item.ref}</dt>
-                          <dd className="mb-1 pl-3 text-muted">{item.detail}</dd>
-                        </div>
-                      ))}
-                    </dl>
-                  )}
+                  {anomaly.evidence.length > 0 &&
+                    (foldEvidence ? (
+                      <details className="mt-2" data-testid="evidence-folded">
+                        <summary className="cursor-pointer text-sm font-semibold">Evidence ({anomaly.evidence.length})</summary>
+                        <EvidenceList evidence={anomaly.evidence} />
+                      </details>
+                    ) : (
+                      <EvidenceList evidence={anomaly.evidence} />
+                    ))}
                 </li>
               );
             })}
           </ul>
         </>
       )}
-      {pattern && scenario && <TryNext pattern={pattern} scenario={scenario} outcome={outcome} />}
+      {pattern && scenario && <TryNext pattern={pattern} scenario={scenario} outcome={outcome} limit={foldEvidence ? 1 : undefined} />}
     </Panel>
   );
 }
 
 /** The next runs worth trying, each a plain lab link (machines/suggestions/suggest.ts decides). */
-function TryNext({ pattern, scenario, outcome }: { pattern: PatternInfo; scenario: Scenario; outcome: Outcome }) {
-  const suggestions = suggestNext(pattern, scenario, outcome);
+function TryNext({ pattern, scenario, outcome, limit }: { pattern: PatternInfo; scenario: Scenario; outcome: Outcome; limit?: number }) {
+  const suggestions = suggestNext(pattern, scenario, outcome).slice(0, limit);
   if (suggestions.length === 0) return null;
   return (
     <div className="mt-3 border-t border-line pt-3" data-testid="try-next">
@@ -118,5 +120,18 @@ function TryNext({ pattern, scenario, outcome }: { pattern: PatternInfo; scenari
         ))}
       </ul>
     </div>
+  );
+}
+
+function EvidenceList({ evidence }: { evidence: Outcome['anomalies'][number]['evidence'] }) {
+  return (
+    <dl className="mt-2 text-sm text-fg">
+      {evidence.map((item, j) => (
+        <div key={j} className="contents">
+          <dt className="font-mono font-semibold">{item.ref}</dt>
+          <dd className="mb-1 pl-3 text-muted">{item.detail}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

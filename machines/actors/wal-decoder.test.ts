@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTracedDatabase, type TraceSink } from '../kernel/traced-database';
 import { useLabPostgres } from '../testing/postgres';
-import { decodeRecords } from './cdc-connector';
+import { decodeRecords } from './wal-decoder';
 import { describeTables, prepareWalRun, readWal, WAL_ORIGIN_TABLE } from './wal';
 
 const postgres = useLabPostgres();

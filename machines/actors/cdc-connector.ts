@@ -20,8 +20,6 @@ import { CRASHED_STATE, restartOperation } from './process';
 import { describeTables, readWal, showPos, SLOT_NAME, type CapturedTable, type StoredTuple } from './wal';
 import { decodeRecords, type RowChange } from './wal-decoder';
 
-export { decodeRecords, type RowChange } from './wal-decoder';
-
 export const CONNECTOR_PARTICIPANT = 'connector';
 /** Where the connector keeps its position: a consumer group of its own in the broker. */
 export const OFFSETS_GROUP = 'cdc-connector';

@@ -75,6 +75,15 @@ export async function fetchBootImage(onBytes?: (loaded: number, total: number | 
   }
 }
 
+/** Postgres started from a data directory; null when it does not boot, so the caller tries the next source. */
+export async function startFromDataDir(data: Blob): Promise<Awaited<ReturnType<typeof startLabPostgres>> | null> {
+  try {
+    return await startLabPostgres({ loadDataDir: data });
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A Postgres for a side worker (the comparison's re-run, the scale measurement): from the lab
  * page's kept copy when this browser has one, skipping initdb; fresh when there is none or it
@@ -82,13 +91,9 @@ export async function fetchBootImage(onBytes?: (loaded: number, total: number | 
  */
 export async function startFromBootSnapshot(): ReturnType<typeof startLabPostgres> {
   for (const source of [readBootSnapshot, fetchBootImage]) {
-    const snapshot = await source();
-    if (!snapshot) continue;
-    try {
-      return await startLabPostgres({ loadDataDir: snapshot });
-    } catch {
-      // A copy that does not boot: try the next source, and at last start fresh.
-    }
+    const data = await source();
+    const started = data && (await startFromDataDir(data));
+    if (started) return started;
   }
   return startLabPostgres();
 }

@@ -5,7 +5,7 @@
  * Runs are serialised (one Postgres connection), each answer goes back to the client that asked,
  * and a client's request overtaken by a newer one of the same client is dropped unrun.
  */
-import { discardBootSnapshot, fetchBootImage, readBootSnapshot, saveBootSnapshot } from './boot-snapshot';
+import { discardBootSnapshot, fetchBootImage, readBootSnapshot, saveBootSnapshot, startFromDataDir } from './boot-snapshot';
 import { explainStartupError } from './startup-errors';
 import type { PageToWorker, WorkerToPage } from './protocol';
 import { faultSites, runScenario } from '../kernel/explore';
@@ -42,29 +42,21 @@ export function createLabEngine(shared: boolean) {
     const started = performance.now();
     boots += 1;
     broadcast({ type: 'progress', phase: 'loading', message: 'Downloading Postgres (WebAssembly, a few MB)…', fraction: 0.1 });
+    const startFrom = async (data: Blob, message: string) => {
+      broadcast({ type: 'progress', phase: 'starting-postgres', message, fraction: 0.5 });
+      return (await startFromDataDir(data))?.db ?? null;
+    };
     const snapshot = await readBootSnapshot();
-    if (snapshot) {
-      broadcast({ type: 'progress', phase: 'starting-postgres', message: 'Starting Postgres from the copy kept by this browser…', fraction: 0.5 });
-      try {
-        const { db } = await startLabPostgres({ loadDataDir: snapshot });
-        return ready(db, started);
-      } catch {
-        await discardBootSnapshot();
-      }
-    }
+    const fromCopy = snapshot && (await startFrom(snapshot, 'Starting Postgres from the copy kept by this browser…'));
+    if (fromCopy) return ready(fromCopy, started);
+    if (snapshot) await discardBootSnapshot();
     const image = await fetchBootImage((loaded, total) => {
       const done = total ? ` of ${megabytes(total)}` : '';
       broadcast({ type: 'progress', phase: 'loading', message: `Downloading the lab's Postgres data: ${megabytes(loaded)}${done}…`, fraction: 0.1 + 0.3 * (total ? Math.min(1, loaded / total) : 0.5) });
     });
-    if (image) {
-      broadcast({ type: 'progress', phase: 'starting-postgres', message: 'Starting Postgres (WebAssembly) from the downloaded data…', fraction: 0.5 });
-      try {
-        const { db } = await startLabPostgres({ loadDataDir: image });
-        return ready(db, started);
-      } catch {
-        // An image that does not boot (a half-written file on the host): run initdb instead.
-      }
-    }
+    // An image that does not boot (a half-written file on the host) falls through to initdb.
+    const fromImage = image && (await startFrom(image, 'Starting Postgres (WebAssembly) from the downloaded data…'));
+    if (fromImage) return ready(fromImage, started);
     broadcast({ type: 'progress', phase: 'starting-postgres', message: 'Creating a fresh Postgres database in this tab (first visit: a few seconds)…', fraction: 0.45 });
     const { pg, db } = await startLabPostgres();
     dumpAfterFirstRun = () => pg.dumpDataDir('gzip');

@@ -22,7 +22,8 @@ import {
   type OrderServiceEvent,
 } from '../../actors/order-service';
 import type { Broker, OutgoingMessage } from '../../actors/broker';
-import { cdcConnectorProcess, CONNECTOR_STATE_TABLE, OFFSETS_GROUP, OFFSETS_TOPIC, type RowChange } from '../../actors/cdc-connector';
+import { cdcConnectorProcess, CONNECTOR_STATE_TABLE, OFFSETS_GROUP, OFFSETS_TOPIC } from '../../actors/cdc-connector';
+import type { RowChange } from '../../actors/wal-decoder';
 import { currentOrder } from '../../actors/orders-concerned';
 import { ROW_CHANGE_CONSUMER_TABLES, rowChangeConsumerProcess } from '../../actors/row-change-consumer';
 import { CRASHED_STATE, restartOperation } from '../../actors/process';

@@ -27,6 +27,12 @@ export default function HomePage() {
         </Link>
         <span className="ml-3 text-muted">which faults make each one lose, duplicate or block, and what each costs</span>
       </p>
+      <p className="mt-3">
+        <Link href="/workshop/" data-testid="workshop-link" className="inline-flex min-h-10 items-center rounded-md border border-line px-4 py-2 font-semibold hover:bg-surface-2">
+          Run a workshop →
+        </Link>
+        <span className="ml-3 text-muted">an agenda of seeded runs in one link, presented large with the outcome revealed on cue</span>
+      </p>
       <h2 className="mt-10 text-xl font-semibold">Patterns</h2>
       <p className="mt-1 text-muted">
         Each card&apos;s worst case is the worst thing a single fault can do to the pattern in its default form; where a

@@ -4,7 +4,7 @@ import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { readEmbedOptions, type EmbedOptions } from '../../machines/embed/options';
 
-const FULL_LAB: EmbedOptions = { panels: new Set(['tables', 'topics', 'flow', 'controls']), theme: 'auto', problems: [] };
+const FULL_LAB: EmbedOptions = { panels: new Set(['tables', 'topics', 'flow', 'controls']), theme: 'auto', outcome: 'shown', size: 'normal', problems: [] };
 
 /**
  * The figure's presentation, read once from the address it was opened with: the lab rewrites its

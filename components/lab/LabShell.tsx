@@ -9,6 +9,7 @@ import type { ArmedFault, Scenario } from '../../machines/kernel/types';
 import { findPattern } from '../../machines/patterns/catalog';
 import { Controls } from './Controls';
 import { LoadingPanel } from './LoadingPanel';
+import { HiddenOutcome } from './HiddenOutcome';
 import { Narration } from './Narration';
 import { OutcomePanel } from './OutcomePanel';
 import { Panel } from './Panel';
@@ -51,6 +52,10 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
   const options = useEmbedOptions(embedded);
   const shows = (panel: EmbedPanel) => options.panels.has(panel);
   const [optionProblems, setOptionProblems] = useState(options.problems);
+  // `outcome=hidden`: predict first, then reveal (a presenter's `reveal` command, or the button).
+  const [outcomeShown, setOutcomeShown] = useState(options.outcome === 'shown');
+  // `size=large`, a projector: the workshop page's bar names the pattern, so the header gives its room to the run.
+  const large = options.size === 'large';
 
   const result = run.result;
   const total = result?.steps.length ?? 0;
@@ -83,9 +88,12 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
     step,
     total,
     anomalies,
+    outcome: outcomeShown ? 'shown' : 'hidden',
+    playing,
     ready: fresh,
     onCommand: (command) => {
-      if (command.command === 'play') setPlaying(true);
+      if (command.command === 'reveal') setOutcomeShown(true);
+      else if (command.command === 'play') setPlaying(true);
       else if (command.command === 'pause') setPlaying(false);
       else {
         setPlaying(false);
@@ -158,7 +166,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
       data-shared-worker={boot.status === 'ready' ? String(boot.shared) : undefined}
     >
       {/* In a figure the Share menu stays beside the title: a row of its own would cost a docs column height. */}
-      <header className={embedded ? 'flex items-start justify-between gap-3' : 'flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1'}>
+      <header className={large ? 'sr-only' : embedded ? 'flex items-start justify-between gap-3' : 'flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1'}>
         <div className="min-w-0">
           {embedded ? (
             <p className="text-sm text-muted">
@@ -241,14 +249,15 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
               helpOpen={helpOpen}
               onHelp={setHelpOpen}
             />
-          ) : (
+          ) : large ? null : (
+            // A projector's figure is stepped from the presenter's bar and keys; its height goes to the diagram.
             <div className="rounded-lg border border-line bg-surface p-3" data-testid="controls-compact">
               <Transport {...transport} />
             </div>
           )}
           <Narration step={step} total={total} t={snapshot?.t ?? stepRecord?.t ?? 0} record={stepRecord} />
-          <div className={`grid gap-3 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] ${fresh ? '' : 'opacity-70'}`}>
-            <Panel title="Sequence diagram" className="xl:self-start">
+          <div className={`grid gap-3 ${large ? 'md:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]' : 'xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]'} ${fresh ? '' : 'opacity-70'}`}>
+            <Panel title="Sequence diagram" className="xl:self-start" titleHidden={large}>
               <SequenceDiagram
                 result={result}
                 sites={run.sites}
@@ -265,7 +274,11 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
               />
             </Panel>
             <div className="min-w-0 space-y-3">
-              <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} pattern={pattern} scenario={result.scenario} foldEvidence={embedded} />
+              {outcomeShown ? (
+                <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} pattern={pattern} scenario={result.scenario} foldEvidence={embedded} />
+              ) : (
+                <HiddenOutcome onReveal={() => setOutcomeShown(true)} />
+              )}
               {shows('flow') && (
                 <Panel title="Flow">
                   <FlowView participants={result.participants} trace={result.trace} step={step} snapshot={snapshot} />

@@ -10,6 +10,8 @@ interface EmbedBridgeOptions {
   step: number;
   total: number;
   anomalies: AnomalyId[] | null;
+  outcome: 'shown' | 'hidden';
+  playing: boolean;
   /** The run is on screen, so a command moves something the reader sees. */
   ready: boolean;
   onCommand: (command: FigureCommand) => void;
@@ -30,7 +32,7 @@ function postToHost(message: FigureMessage, target: MessageEventSource | null = 
  * take effect, and obeys validated commands. A command sent before `ready` (a host that posts on
  * load, as most do) is held and applied right after it rather than lost.
  */
-export function useEmbedBridge({ enabled, pattern, step, total, anomalies, ready, onCommand }: EmbedBridgeOptions): void {
+export function useEmbedBridge({ enabled, pattern, step, total, anomalies, outcome, playing, ready, onCommand }: EmbedBridgeOptions): void {
   const commandRef = useRef(onCommand);
   commandRef.current = onCommand;
   const readyRef = useRef(false);
@@ -81,6 +83,6 @@ export function useEmbedBridge({ enabled, pattern, step, total, anomalies, ready
   }, [enabled, ready, pattern]);
 
   useEffect(() => {
-    if (enabled) postToHost({ source: EMBED_NAMESPACE, type: 'state', pattern, step, total, anomalies });
-  }, [enabled, pattern, step, total, anomalies]);
+    if (enabled) postToHost({ source: EMBED_NAMESPACE, type: 'state', pattern, step, total, anomalies, outcome, playing });
+  }, [enabled, pattern, step, total, anomalies, outcome, playing]);
 }

@@ -30,14 +30,28 @@ describe('embed presentation options', () => {
     expect(EMBED_THEMES).toContain(options.theme);
   });
 
+  it('holds the outcome back and draws large for a room, and reports values it does not know', () => {
+    const room = readEmbedOptions(new URLSearchParams('outcome=hidden&size=large'));
+    expect([room.outcome, room.size, room.problems]).toEqual(['hidden', 'large', []]);
+    const plain = readEmbedOptions(new URLSearchParams(''));
+    expect([plain.outcome, plain.size]).toEqual(['shown', 'normal']);
+    const bad = readEmbedOptions(new URLSearchParams('outcome=secret&size=huge'));
+    expect([bad.outcome, bad.size]).toEqual(['shown', 'normal']);
+    expect(bad.problems).toEqual([
+      'outcome must be one of shown, hidden; got "secret"; used shown',
+      'size must be one of normal, large; got "huge"; used normal',
+    ]);
+    expect(embedOptionsToQuery({ panels: new Set(), theme: 'auto', outcome: 'hidden', size: 'large' })).toEqual({ outcome: 'hidden', size: 'large' });
+  });
+
   it('writes back only what differs from the default, in a stable order', () => {
     expect(embedOptionsToQuery({ panels: new Set(['topics', 'tables']), theme: 'auto' })).toEqual({ panels: 'tables,topics' });
     expect(embedOptionsToQuery({ panels: new Set(), theme: 'light' })).toEqual({ theme: 'light' });
   });
 
   it('its parameters are not reported as unknown by the lab page', () => {
-    expect(PRESENTATION_PARAMS).toEqual(['panels', 'theme']);
-    const { issues } = queryFromSearch(new URLSearchParams('panels=tables&theme=dark&bogus=1'));
+    expect(PRESENTATION_PARAMS).toEqual(['panels', 'theme', 'outcome', 'size']);
+    const { issues } = queryFromSearch(new URLSearchParams('panels=tables&theme=dark&outcome=hidden&size=large&bogus=1'));
     expect(issues.map((i) => i.detail)).toEqual([expect.stringMatching(/"bogus"/)]);
   });
 });

@@ -12,7 +12,7 @@ import type { AnomalyId } from '../kernel/vocabulary';
 export const EMBED_NAMESPACE = 'dual-write-lab';
 
 /** Every command a host may send, for the message that answers an unknown one. */
-export const HOST_COMMANDS = ['step-forward', 'step-back', 'play', 'pause', 'reset', 'go-to-step', 'ping'] as const;
+export const HOST_COMMANDS = ['step-forward', 'step-back', 'play', 'pause', 'reset', 'go-to-step', 'reveal', 'ping'] as const;
 
 export const hostCommandSchema = z.discriminatedUnion('command', [
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('step-forward') }),
@@ -21,6 +21,8 @@ export const hostCommandSchema = z.discriminatedUnion('command', [
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('pause') }),
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('reset') }),
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('go-to-step'), step: z.int({ error: 'must be a whole number' }).check(z.minimum(0, { error: 'must be 0 or more' }), z.maximum(100_000, { error: 'must be at most 100000' })) }),
+  // Shows an outcome held back by `outcome=hidden` (a presenter's reveal); harmless when it is shown.
+  z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('reveal') }),
   // Asks a figure that is already ready to say so again (a host script that loaded late missed it).
   z.object({ source: z.literal(EMBED_NAMESPACE), command: z.literal('ping') }),
 ], { error: () => `unknown command; known: ${HOST_COMMANDS.join(', ')}` });
@@ -44,6 +46,10 @@ export type FigureMessage =
       total: number;
       /** Present once the run is on screen and the last step is reached. */
       anomalies: AnomalyId[] | null;
+      /** Whether the reader can see the outcome panel (`hidden` until revealed with `outcome=hidden`). */
+      outcome: 'shown' | 'hidden';
+      /** Whether the run is playing by itself, so a host's play button can say Pause. */
+      playing: boolean;
     }
   | { source: typeof EMBED_NAMESPACE; type: 'error'; message: string };
 

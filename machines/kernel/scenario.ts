@@ -27,7 +27,7 @@ export type ScenarioQuery = { [K in ScenarioParam]?: string | null };
  * Parameters that change how a figure looks, not what runs (read by machines/embed/options.ts):
  * not scenario parts, but not unknown either, so a figure's link opened as a lab page is clean.
  */
-export const PRESENTATION_PARAMS = ['panels', 'theme'] as const;
+export const PRESENTATION_PARAMS = ['panels', 'theme', 'outcome', 'size'] as const;
 
 /**
  * One rejected part. `detail` is a phrase that follows the part's name, so the lab page can say

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadLessons } from '../../../machines/lessons/load';
+import { agendaToSearch, itemFromFigure } from '../../../machines/workshop/agenda';
 
 export const metadata: Metadata = {
   title: 'Lessons',
@@ -18,6 +19,13 @@ export default function LessonsPage() {
         {lessons.length} lessons, about {total} minutes in all. Each one asks what you expect, lets you run it on real Postgres in your browser, then explains what
         happened.
       </p>
+      <p className="mt-3 text-muted">
+        Teaching a room? Every lesson&apos;s runs open as a{' '}
+        <Link href="/workshop/" className="text-accent underline">
+          workshop agenda
+        </Link>{' '}
+        you can reorder, share as one link and present on a projector.
+      </p>
       <ol className="mt-8 space-y-4" data-testid="lesson-path">
         {lessons.map((lesson, i) => (
           <li key={lesson.slug} className="rounded-lg border border-line bg-surface p-4" data-testid="lesson-item">
@@ -33,7 +41,14 @@ export default function LessonsPage() {
             </div>
             <p className="mt-1 text-muted">{lesson.frontmatter.summary}</p>
             <p className="mt-2 text-sm">
-              {lesson.frontmatter.minutes} min · {lesson.frontmatter.level} · {lesson.figures.length} {lesson.figures.length === 1 ? 'run' : 'runs'}
+              {lesson.frontmatter.minutes} min · {lesson.frontmatter.level} · {lesson.figures.length} {lesson.figures.length === 1 ? 'run' : 'runs'} ·{' '}
+              <Link
+                href={`/workshop/${agendaToSearch({ title: lesson.frontmatter.title, items: lesson.figures.map(itemFromFigure), presenting: null })}`}
+                className="text-accent underline"
+                data-testid="lesson-workshop-link"
+              >
+                present as a workshop
+              </Link>
             </p>
           </li>
         ))}

@@ -203,7 +203,7 @@ function AgendaRow({
         </label>
         <input
           id={`note-${index}`}
-          className={`${FIELD} min-w-0 flex-1 basis-64 text-sm`}
+          className={`${FIELD} min-w-0 flex-1 basis-full text-sm sm:basis-64`}
           value={item.note}
           maxLength={MAX_NOTE_CHARS}
           placeholder="A note the room reads while it predicts (optional)"

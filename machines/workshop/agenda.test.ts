@@ -78,9 +78,10 @@ describe('a workshop agenda in the address', () => {
   });
 
   it('opens each run on the lab page and as a figure with the same scenario', () => {
-    const run = item('outbox-polling?seed=4&step=3&note=hello');
-    expect(itemLabPath(run)).toBe('/patterns/outbox-polling/?seed=4&step=3');
-    expect(itemFigurePath(run, { outcome: 'hidden', size: 'large' })).toBe('/embed/outbox-polling/?seed=4&step=3&outcome=hidden&size=large');
+    const run = item('outbox-polling?seed=4&step=3&faults=crash@relay.mark:1&note=hello');
+    expect(itemLabPath(run)).toBe('/patterns/outbox-polling/?seed=4&faults=crash@relay.mark:1&step=3');
+    expect(itemFigurePath(run, { outcome: 'hidden', size: 'large' })).toBe('/embed/outbox-polling/?seed=4&faults=crash@relay.mark:1&step=3&outcome=hidden&size=large');
+    expect(itemLabPath(item('cache-set'))).toBe('/patterns/cache-set/');
   });
 
   it('every lesson figure makes an agenda item that reads back as the same run', () => {

@@ -143,19 +143,22 @@ export function agendaToSearch(agenda: Pick<Agenda, 'title' | 'items' | 'present
   if (agenda.title) parts.push(['title', agenda.title]);
   for (const item of agenda.items) parts.push(['s', formatAgendaItem(item)]);
   if (agenda.presenting !== null && agenda.items.length > 0) parts.push(['present', String(agenda.presenting + 1)]);
+  return readableQuery(parts);
+}
+
+/** A query string (`?…`, or nothing when empty), readable the way the lab writes its links. */
+function readableQuery(parts: readonly (readonly [string, string])[]): string {
   const text = parts.map(([name, value]) => `${name}=${encodeReadably(value, { spaces: '+', equals: true })}`).join('&');
   return text ? `?${text}` : '';
 }
 
 /** The lab page and the figure an item opens, relative to the site's root. */
 export function itemLabPath(item: AgendaItem): string {
-  const query = new URLSearchParams(scenarioToQuery(item.scenario, item.step)).toString();
-  return `/patterns/${item.pattern}/${query ? `?${query}` : ''}`;
+  return `/patterns/${item.pattern}/${readableQuery(Object.entries(scenarioToQuery(item.scenario, item.step)))}`;
 }
 
 export function itemFigurePath(item: AgendaItem, presentation: Record<string, string>): string {
-  const query = new URLSearchParams({ ...scenarioToQuery(item.scenario, item.step), ...presentation }).toString();
-  return `/embed/${item.pattern}/${query ? `?${query}` : ''}`;
+  return `/embed/${item.pattern}/${readableQuery(Object.entries({ ...scenarioToQuery(item.scenario, item.step), ...presentation }))}`;
 }
 
 /** A short line saying what the item runs beyond the pattern's defaults, for lists and the handout. */

@@ -46,7 +46,7 @@ export function LoadingPanel({ boot, onRetry }: { boot: BootState; onRetry: () =
       <p className="mt-2 text-muted" aria-live="polite">
         {message} <span className="tabular-nums">({percent}%)</span>
       </p>
-      <p className="mt-1 text-sm text-muted">The first visit downloads about 6 MB; later visits reuse it.</p>
+      <p className="mt-1 text-sm text-muted">The first visit downloads Postgres once (about 6 MB over the network, 16 MB unpacked); later visits reuse it.</p>
     </div>
   );
 }

@@ -6,6 +6,7 @@
  */
 import { BOOT_IMAGE_URL } from '../runtime/boot-image';
 import { LAB_START_PARAMS, startLabPostgres } from '../runtime/pglite';
+import type { PGliteAssets } from './pglite-assets';
 
 const CACHE_NAME = 'dual-write-lab-postgres';
 // Bump when the PGlite version or the start parameters change: an old data directory must not load.
@@ -46,39 +47,28 @@ export async function discardBootSnapshot(): Promise<void> {
 }
 
 /**
- * Downloads the shipped boot image, reporting bytes as they arrive; null when the site has none
+ * Downloads the shipped boot image; null when the site has none
  * (a dev server before the first build) or the network fails, so the caller boots fresh.
  */
-export async function fetchBootImage(onBytes?: (loaded: number, total: number | null) => void): Promise<Blob | null> {
+export async function fetchBootImage(): Promise<Blob | null> {
   try {
+    // Its bytes are counted, with PGlite's, by the boot's download meter (download-meter.ts).
     const response = await fetch(BOOT_IMAGE_URL);
-    if (!response.ok || !response.body) return null;
-    // With a Content-Encoding the length is of the packed bytes, the stream gives unpacked ones.
-    const header = response.headers.get('content-encoding') ? NaN : Number(response.headers.get('content-length'));
-    const total = Number.isFinite(header) && header > 0 ? header : null;
-    const chunks: Uint8Array[] = [];
-    let loaded = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.byteLength;
-      onBytes?.(loaded, total);
-    }
+    if (!response.ok) return null;
+    const bytes = new Uint8Array(await response.arrayBuffer());
     // A host that sends it with Content-Encoding: gzip has it unpacked by the browser already:
     // say what the bytes are, or PGlite would try to gunzip a plain tar.
-    const gzipped = chunks[0]?.[0] === 0x1f && chunks[0]?.[1] === 0x8b;
-    return new Blob(chunks as BlobPart[], { type: gzipped ? 'application/gzip' : 'application/x-tar' });
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    return new Blob([bytes], { type: gzipped ? 'application/gzip' : 'application/x-tar' });
   } catch {
     return null;
   }
 }
 
 /** Postgres started from a data directory; null when it does not boot, so the caller tries the next source. */
-export async function startFromDataDir(data: Blob): Promise<Awaited<ReturnType<typeof startLabPostgres>> | null> {
+export async function startFromDataDir(data: Blob, assets: PGliteAssets = {}): Promise<Awaited<ReturnType<typeof startLabPostgres>> | null> {
   try {
-    return await startLabPostgres({ loadDataDir: data });
+    return await startLabPostgres({ ...assets, loadDataDir: data });
   } catch {
     return null;
   }

@@ -6,6 +6,7 @@
  * and a client's request overtaken by a newer one of the same client is dropped unrun.
  */
 import { discardBootSnapshot, fetchBootImage, readBootSnapshot, saveBootSnapshot, startFromDataDir } from './boot-snapshot';
+import { DownloadMeter, meterFetches, type DownloadSummary } from './download-meter';
 import { explainStartupError } from './startup-errors';
 import type { PageToWorker, WorkerToPage } from './protocol';
 import { faultSites, runScenario } from '../kernel/explore';
@@ -13,6 +14,7 @@ import { getPattern } from '../patterns/index';
 import { echo } from '../kernel/echo';
 import type { LabDatabase } from '../actors/postgres';
 import { startLabPostgres } from '../runtime/pglite';
+import { prefetchPGliteAssets } from './pglite-assets';
 
 export interface LabClient {
   post(message: WorkerToPage): void;
@@ -41,26 +43,34 @@ export function createLabEngine(shared: boolean) {
   async function boot(): Promise<LabDatabase> {
     const started = performance.now();
     boots += 1;
-    broadcast({ type: 'progress', phase: 'loading', message: 'Downloading Postgres (WebAssembly, a few MB)…', fraction: 0.1 });
-    const startFrom = async (data: Blob, message: string) => {
-      broadcast({ type: 'progress', phase: 'starting-postgres', message, fraction: 0.5 });
-      return (await startFromDataDir(data))?.db ?? null;
-    };
-    const snapshot = await readBootSnapshot();
-    const fromCopy = snapshot && (await startFrom(snapshot, 'Starting Postgres from the copy kept by this browser…'));
-    if (fromCopy) return ready(fromCopy, started);
-    if (snapshot) await discardBootSnapshot();
-    const image = await fetchBootImage((loaded, total) => {
-      const done = total ? ` of ${megabytes(total)}` : '';
-      broadcast({ type: 'progress', phase: 'loading', message: `Downloading the lab's Postgres data: ${megabytes(loaded)}${done}…`, fraction: 0.1 + 0.3 * (total ? Math.min(1, loaded / total) : 0.5) });
-    });
-    // An image that does not boot (a half-written file on the host) falls through to initdb.
-    const fromImage = image && (await startFrom(image, 'Starting Postgres (WebAssembly) from the downloaded data…'));
-    if (fromImage) return ready(fromImage, started);
-    broadcast({ type: 'progress', phase: 'starting-postgres', message: 'Creating a fresh Postgres database in this tab (first visit: a few seconds)…', fraction: 0.45 });
-    const { pg, db } = await startLabPostgres();
-    dumpAfterFirstRun = () => pg.dumpDataDir('gzip');
-    return ready(db, started);
+    const progress = bootProgress(broadcast);
+    // Every download of the boot (the image, PGlite's wasm and bundle, an extension) is counted.
+    const restoreFetch = meterFetches(progress.meter, (url) => /\.(wasm|data|gz|tgz)(\?|$)/.test(url));
+    try {
+      // PGlite's own files are needed whatever the data directory comes from: start them at once,
+      // beside the image, rather than after it (PGlite alone would fetch them only when created).
+      const assetsReady = prefetchPGliteAssets(progress.meter);
+      const startFrom = async (data: Blob, message: string) => {
+        const assets = await assetsReady;
+        progress.stage('starting-postgres', message, 0.85);
+        return (await startFromDataDir(data, assets))?.db ?? null;
+      };
+      const snapshot = await readBootSnapshot();
+      const fromCopy = snapshot && (await startFrom(snapshot, 'Starting Postgres from the copy kept by this browser…'));
+      if (fromCopy) return ready(fromCopy, started);
+      if (snapshot) await discardBootSnapshot();
+      const image = await fetchBootImage();
+      // An image that does not boot (a half-written file on the host) falls through to initdb.
+      const fromImage = image && (await startFrom(image, 'Starting Postgres (WebAssembly) from the downloaded data…'));
+      if (fromImage) return ready(fromImage, started);
+      const assets = await assetsReady;
+      progress.stage('starting-postgres', 'Creating a fresh Postgres database in this tab (first visit: a few seconds)…', 0.85);
+      const { pg, db } = await startLabPostgres(assets);
+      dumpAfterFirstRun = () => pg.dumpDataDir('gzip');
+      return ready(db, started);
+    } finally {
+      restoreFetch();
+    }
   }
 
   function ready(db: LabDatabase, started: number): LabDatabase {
@@ -131,3 +141,41 @@ export function createLabEngine(shared: boolean) {
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+
+/**
+ * The loading bar of one boot: while anything is downloading it shows the bytes (of the known
+ * total, when every file said its size), otherwise the stage Postgres is at. It never moves back,
+ * and byte updates are sent at most every 100 ms (a chunk arrives every few KB).
+ */
+function bootProgress(broadcast: (message: BootMessage) => void) {
+  let stage: { phase: 'loading' | 'starting-postgres'; message: string; fraction: number } = { phase: 'loading', message: 'Downloading Postgres (WebAssembly, a few MB)…', fraction: 0.05 };
+  let shown = 0;
+  let lastSent = 0;
+  const send = (summary: DownloadSummary) => {
+    // Once Postgres is starting, a small late fetch (an extension) does not take the bar back to "downloading".
+    if (summary.inFlight > 0 && stage.phase === 'loading') {
+      // Without a total (a host compressing on the fly) the bar still moves, slowing as it fills.
+      const share = summary.total ? summary.loaded / summary.total : 1 - Math.exp(-summary.loaded / 8_000_000);
+      shown = Math.max(shown, 0.05 + 0.75 * Math.min(1, share));
+      const of = summary.total ? ` of ${megabytes(summary.total)}` : '';
+      broadcast({ type: 'progress', phase: 'loading', message: `Downloading Postgres: ${megabytes(summary.loaded)}${of} unpacked…`, fraction: shown });
+    } else {
+      shown = Math.max(shown, stage.fraction);
+      broadcast({ type: 'progress', phase: stage.phase, message: stage.message, fraction: shown });
+    }
+  };
+  const meter = new DownloadMeter((summary) => {
+    const now = performance.now();
+    if (summary.inFlight > 0 && now - lastSent < 100) return;
+    lastSent = now;
+    send(summary);
+  });
+  send(meter.summary());
+  return {
+    meter,
+    stage(phase: 'loading' | 'starting-postgres', message: string, fraction: number) {
+      stage = { phase, message, fraction };
+      send(meter.summary());
+    },
+  };
+}

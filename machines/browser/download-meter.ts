@@ -60,10 +60,25 @@ export function bodyLength(headers: Headers): number | null {
   return Number.isFinite(length) && length > 0 ? length : null;
 }
 
+async function count(body: ReadableStream<Uint8Array>, report: (loaded: number, done: boolean) => void): Promise<void> {
+  const reader = body.getReader();
+  let loaded = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      loaded += value.byteLength;
+      report(loaded, false);
+    }
+  } catch {
+    // A download that fails is the caller's to report; the bar just stops counting it.
+  }
+  report(loaded, true);
+}
+
 /**
  * Wraps `globalThis.fetch` so the responses of matching URLs report their bytes to the meter as
- * they are read; returns the function that puts the original back. The response keeps its
- * status and headers (WebAssembly.instantiateStreaming needs the `application/wasm` type).
+ * they arrive; returns the function that puts the original back.
  */
 export function meterFetches(meter: DownloadMeter, matches: (url: string) => boolean): () => void {
   const original = globalThis.fetch;
@@ -72,21 +87,12 @@ export function meterFetches(meter: DownloadMeter, matches: (url: string) => boo
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!matches(url) || !response.ok || !response.body) return response;
     const total = bodyLength(response.headers);
-    let loaded = 0;
     meter.update(url, 0, total);
-    const counted = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          loaded += chunk.byteLength;
-          meter.update(url, loaded, total);
-          controller.enqueue(chunk);
-        },
-        flush() {
-          meter.update(url, loaded, total, true);
-        },
-      }),
-    );
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // Counted on a copy: the caller keeps the response fetch gave, whose URL lets the browser
+    // cache the compiled WebAssembly (a rebuilt Response has none, and a repeat visit would
+    // compile 9 MB again).
+    void count(response.clone().body!, (loaded, done) => meter.update(url, loaded, total, done));
+    return response;
   };
   globalThis.fetch = metered;
   return () => {

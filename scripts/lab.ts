@@ -5,7 +5,8 @@
  */
 import { echo, escapeControls } from '../machines/kernel/echo';
 import { compareCommand } from './cli/compare';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli/errors';
+import { EXIT_FAILURE, EXIT_USAGE, PreflightError, UsageError } from './cli/errors';
+import { crosscheckCommand } from './cli/crosscheck';
 import { exploreCommand } from './cli/explore';
 import { note, print } from './cli/io';
 import { lessonsCommand } from './cli/lessons';
@@ -20,6 +21,7 @@ const COMMANDS: ReadonlyMap<string, (args: string[]) => Promise<number>> = new M
   ['explore', exploreCommand],
   ['compare', compareCommand],
   ['lessons', lessonsCommand],
+  ['crosscheck', crosscheckCommand],
 ]);
 
 const HELP_HINT = 'see "lab --help"';
@@ -27,7 +29,7 @@ const HELP_HINT = 'see "lab --help"';
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
-    if (command === undefined) throw new UsageError('missing command (patterns, run, explore, compare, lessons)');
+    if (command === undefined) throw new UsageError('missing command (patterns, run, explore, compare, lessons, crosscheck)');
     if (command === 'help' || args.includes('--help') || args.includes('-h') || command === '--help' || command === '-h') {
       print(USAGE);
       return 0;
@@ -38,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       note(`lab: ${error.message}; ${HELP_HINT}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof PreflightError) {
+      note(`lab: ${error.message}`);
       return EXIT_USAGE;
     }
     note(`lab: unexpected failure: ${escapeControls(error instanceof Error ? error.message : String(error), 500)}`);

@@ -68,10 +68,11 @@ export class LabDatabase {
   /**
    * A prepared transaction (two-phase commit) outlives the run that made it and keeps its locks:
    * a TRUNCATE or DROP on those tables would wait on it forever in this single-connection
-   * database. So every leftover is rolled back first.
+   * database. So every leftover is rolled back first — this database's only: on a real server
+   * `pg_prepared_xacts` lists the whole cluster's, and another database's cannot be rolled back here.
    */
   async #rollBackLeftoverPreparedTransactions(): Promise<void> {
-    const leftovers = await this.runner.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts');
+    const leftovers = await this.runner.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
     for (const { gid } of leftovers.rows) await this.runner.exec(`ROLLBACK PREPARED '${gid.replace(/'/g, "''")}'`);
   }
 

@@ -5,17 +5,19 @@ import { formatFault } from '../../machines/kernel/scenario';
 import { ANOMALY_IDS, PATTERN_IDS, type AnomalyId } from '../../machines/kernel/vocabulary';
 import { PATTERNS } from '../../machines/patterns/index';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
-import { note, print, printJson, withDatabase } from './io';
+import { note, print, printJson } from './io';
+import { SERVER_OPTIONS, serverTarget, withLabStore } from './server';
 import { indent, seconds, table } from './text';
 
 export async function exploreCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('explore', args, { json: { type: 'boolean' }, seed: { type: 'string' } }, 1);
+  const { values, positionals } = parseFlags('explore', args, { json: { type: 'boolean' }, seed: { type: 'string' }, ...SERVER_OPTIONS }, 1);
   const target = positionals[0];
   const patterns = target === 'all' ? PATTERN_IDS.map((id) => PATTERNS[id]) : [knownPattern(target, 'explore')];
   // Validated per pattern through the same helper as `run`, so `--seed` means the same everywhere.
   const seeds = patterns.map((p) => scenarioFromFlags('explore', p, { seed: values.seed }).seed);
+  const server = serverTarget('explore', values);
 
-  const explored: { result: ExploredPattern; ms: number }[] = await withDatabase(async (db) => {
+  const explored: { result: ExploredPattern; ms: number }[] = await withLabStore(server, patterns, async (db) => {
     const results = [];
     for (const [i, pattern] of patterns.entries()) {
       const started = performance.now();

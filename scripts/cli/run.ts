@@ -7,7 +7,8 @@ import type { RunResult } from '../../machines/kernel/types';
 import { unstruckFaults as unstruckWithReasons } from '../../machines/kernel/unstruck';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
 import { EXIT_NOT_SETTLED, EXIT_OK, UsageError } from './errors';
-import { note, print, printJson, withDatabase } from './io';
+import { note, print, printJson } from './io';
+import { SERVER_OPTIONS, serverTarget, withLabStore } from './server';
 import { indent, table } from './text';
 
 const RUN_OPTIONS = {
@@ -19,6 +20,7 @@ const RUN_OPTIONS = {
   points: { type: 'boolean' },
   'max-steps': { type: 'string' },
   json: { type: 'boolean' },
+  ...SERVER_OPTIONS,
 } as const;
 
 /** The most steps `--max-steps` may ask for: ten times the default limit. */
@@ -36,9 +38,11 @@ export async function runCommand(args: string[]): Promise<number> {
   const pattern = knownPattern(positionals[0], 'run');
   const scenario = scenarioFromFlags('run', pattern, values);
   const maxSteps = stepLimit(values['max-steps']);
+  // The flag only: LAB_DATABASE_URL picks crosscheck's server, never where a plain run goes.
+  const target = serverTarget('run', values);
   if (scenario.idempotentConsumer && !pattern.info.hasConsumer) note(`note: ${pattern.info.id} has no consumer, so --idempotent changes nothing`);
 
-  const result = await withDatabase((db) => runScenario(db, pattern, scenario, { maxSteps }));
+  const result = await withLabStore(target, [pattern], (db) => runScenario(db, pattern, scenario, { maxSteps }));
   for (const warning of unstruckFaults(result)) note(`warning: ${warning}`);
 
   if (values.json) printJson(result);

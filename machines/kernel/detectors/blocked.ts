@@ -10,8 +10,9 @@ import { causeOf, lowerFirstWord } from './words';
 
 export async function blocked(runner: SqlRunner, sources: OutcomeSources, steps: readonly StepRecord[], trace: readonly TraceEntry[]): Promise<Anomaly[]> {
   const anomalies: Anomaly[] = [];
-  // Postgres's own view of prepared transactions: every run's database is the lab's alone.
-  const inDoubt = (await runner.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts ORDER BY gid')).rows;
+  // Postgres's own view of prepared transactions, this database's only: on a real server the
+  // view spans the cluster, and another database's are not this run's.
+  const inDoubt = (await runner.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database() ORDER BY gid')).rows;
   const elsewhere = sources.inDoubt?.() ?? [];
   const gids = [...new Set([...inDoubt.map((x) => x.gid), ...elsewhere.map((p) => p.gid)])];
   for (const gid of gids) {

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
 /**
@@ -83,3 +84,22 @@ test('a lesson opens as a workshop agenda, and a link can open straight into the
   await page.getByTestId('presenter-exit').click();
   await expect(page.getByTestId('presenter')).toHaveCount(0);
 });
+
+// The presenter is read from the back of a room: in both themes neither the agenda nor the
+// projector view (with its figure) may trip a serious accessibility rule such as contrast.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the workshop page and its presenter have no serious accessibility violations (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto('/workshop/?title=Check&s=naive-db-first?faults=crash@service.publish:1%26note=Where+does+the+event+go%3F&s=cache-set');
+    await expect(page.getByTestId('agenda-item')).toHaveCount(2);
+    const serious = async () =>
+      (await new AxeBuilder({ page }).analyze()).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.length} node(s) — ${v.help}`);
+    expect(await serious()).toEqual([]);
+    await page.getByTestId('start-presenting').click();
+    await expect(page.frameLocator('[data-testid="presenter-frame"]').getByTestId('outcome-hidden')).toBeVisible({ timeout: 90_000 });
+    expect(await serious()).toEqual([]);
+  });
+}

@@ -9,7 +9,7 @@ import { Panel } from './Panel';
 export function HiddenOutcome({ onReveal }: { onReveal: () => void }) {
   return (
     <Panel title="Outcome" testId="outcome-hidden">
-      <p className="text-muted">Held back until it is revealed. Before you look: will every order end up with exactly one event, and the systems agree?</p>
+      <p className="text-muted">Held back until it is revealed. Predict first: when the run ends, will every system agree on each order, with nothing lost, nothing twice and nothing stale?</p>
       <button type="button" className={`${BUTTON} mt-3`} onClick={onReveal} data-testid="reveal-outcome">
         Reveal the outcome
       </button>

@@ -10,7 +10,7 @@ import type { TraceSink } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 import type { CacheCallResult, CacheGetResult, CachePort } from '../kernel/ports/cache';
 
-export type { CacheCallResult, CacheGetResult, CachePort } from '../kernel/ports/cache';
+export type { CacheCallResult, CacheGetResult, CachePort, CacheSetIfNewerResult } from '../kernel/ports/cache';
 
 export const CACHE_PARTICIPANT = 'cache';
 /** Simulated milliseconds a value lives unless the writer says otherwise. */
@@ -22,6 +22,8 @@ export interface CacheEntry {
   setAt: number;
   expiresAt: number;
   setBy: string;
+  /** The version a compare-and-set wrote (setIfNewer); a plain SET carries none. */
+  version?: number;
 }
 
 /** One read the cache answered: a hit with the value it served, or a miss. */
@@ -99,6 +101,22 @@ export class Cache {
         sink.markMutation();
         answer('OK');
         return { ok: true };
+      },
+      setIfNewer: (key, value, version, ttlMs = DEFAULT_TTL_MS) => {
+        const error = call(`EVAL set-if-newer ${key} v${version} EX ${ttlMs / 1000}`);
+        if (error) return { ok: false, error };
+        const current = this.#entries.get(key);
+        const alive = current && current.expiresAt > now ? current : undefined;
+        const cachedVersion = alive?.version ?? null;
+        // A live value of unknown version (a plain SET) is treated as older: only versions compare.
+        if (cachedVersion !== null && cachedVersion >= version) {
+          answer(`(integer) 0: holds v${cachedVersion}, kept`);
+          return { ok: true, written: false, cachedVersion };
+        }
+        this.#entries.set(key, { key, value, setAt: now, expiresAt: now + ttlMs, setBy: sink.actor, version });
+        sink.markMutation();
+        answer('(integer) 1');
+        return { ok: true, written: true, cachedVersion };
       },
       del: (key) => {
         const error = call(`DEL ${key}`);

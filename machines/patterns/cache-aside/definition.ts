@@ -14,6 +14,8 @@ import { cacheAsideKeys } from './truth';
 import { cacheAsideInspections } from './views';
 import { writerProcesses, type CacheStep } from './writers';
 
+export const VERSIONED_SET = 'versioned-set';
+
 export function cacheAsidePattern(info: PatternInfo, step: CacheStep): PatternDefinition {
   return definePattern({
     info,
@@ -22,7 +24,11 @@ export function cacheAsidePattern(info: PatternInfo, step: CacheStep): PatternDe
     client: () => clientProcess([], WRITE_SCRIPT),
     schema: () => [VERSIONED_ORDERS_TABLE],
     prepareRun: (runner) => insertStoryOrder(runner, new Date(SIMULATION_EPOCH_MS).toISOString()),
-    processes: () => [...writerProcesses(step), readerProcess()],
+    // versioned-set (cache-set's variant): every SET, the writers' and the reader's fill, compares versions.
+    processes: ({ variant }) => {
+      const versioned = variant === VERSIONED_SET;
+      return [...writerProcesses(step, versioned), readerProcess(undefined, versioned)];
+    },
     inspect: async (sources) => cacheAsideInspections(sources),
   });
 }

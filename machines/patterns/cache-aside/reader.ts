@@ -124,7 +124,7 @@ const load: Operation<ReaderContext> = {
   },
 };
 
-const fill: Operation<ReaderContext> = {
+const fill = (versioned: boolean): Operation<ReaderContext> => ({
   faults: ['cache-unavailable', 'pause'],
   crashable: true,
   latencyMs: 1,
@@ -132,18 +132,29 @@ const fill: Operation<ReaderContext> = {
   about: (context) => [context.orderId],
   async run(ctx) {
     const order = ctx.context.loaded!;
+    if (versioned) {
+      // A fill is a write like the writers': with compare-and-set, a row read before a newer commit cannot overwrite it.
+      const guarded = ctx.cache.setIfNewer(cacheKey(order.id), cacheValue(order), order.version, DEFAULT_TTL_MS);
+      if (!guarded.ok) return { event: { type: 'FILL_FAILED' }, caption: `The cache refuses the reader's fill of order ${order.id}.` };
+      return {
+        event: { type: 'FILLED' },
+        caption: guarded.written
+          ? `The reader fills the cache with order ${order.id} at version ${order.version}.`
+          : `The cache keeps version ${guarded.cachedVersion}; the reader's older version ${order.version} is not filled.`,
+      };
+    }
     const result = ctx.cache.set(cacheKey(order.id), cacheValue(order), DEFAULT_TTL_MS);
     return result.ok
       ? { event: { type: 'FILLED' }, caption: `The reader fills the cache with order ${order.id} at version ${order.version}.` }
       : { event: { type: 'FILL_FAILED' }, caption: `The cache refuses the reader's fill of order ${order.id}.` };
   },
-};
+});
 
-export function readerProcess(readAt: readonly number[] = READ_TIMES): ProcessSpec {
+export function readerProcess(readAt: readonly number[] = READ_TIMES, versioned = false): ProcessSpec {
   return {
     id: READER_PARTICIPANT,
     machine: readerMachine,
     input: { orderId: STORY_ORDER.id, readAt: [...readAt] },
-    operations: { lookup, load, fill, restart: restartOperation(READER_LABEL) },
+    operations: { lookup, load, fill: fill(versioned), restart: restartOperation(READER_LABEL) },
   };
 }

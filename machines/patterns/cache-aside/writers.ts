@@ -126,7 +126,7 @@ function writtenOrder(context: WriterContext): number[] {
   return context.written ? [context.written.id] : [];
 }
 
-function setCachedOrder(who: string): Operation<WriterContext> {
+function setCachedOrder(who: string, versioned: boolean): Operation<WriterContext> {
   return {
     faults: ['cache-unavailable', 'pause'],
     crashable: true,
@@ -135,6 +135,17 @@ function setCachedOrder(who: string): Operation<WriterContext> {
     about: writtenOrder,
     async run(ctx) {
       const order = ctx.context.written!;
+      if (versioned) {
+        const guarded = ctx.cache.setIfNewer(cacheKey(order.id), cacheValue(order), order.version, DEFAULT_TTL_MS);
+        ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: `200 OK (order ${order.id}, version ${order.version})`, ok: true });
+        if (!guarded.ok) return { event: { type: 'CACHE_FAILED' }, caption: `The cache refuses the ${who}'s compare-and-set of order ${order.id}; it moves on.` };
+        return {
+          event: { type: 'CACHE_DONE' },
+          caption: guarded.written
+            ? `The ${who} sets order ${order.id} to version ${order.version} in the cache.`
+            : `The cache keeps version ${guarded.cachedVersion}; the ${who}'s older version ${order.version} is dropped.`,
+        };
+      }
       const result = ctx.cache.set(cacheKey(order.id), cacheValue(order), DEFAULT_TTL_MS);
       ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: `200 OK (order ${order.id}, version ${order.version})`, ok: true });
       return result.ok
@@ -162,8 +173,11 @@ function deleteCachedOrder(who: string): Operation<WriterContext> {
   };
 }
 
-/** The two writer instances, each its own process running the same statechart. */
-export function writerProcesses(step: CacheStep): ProcessSpec[] {
+/**
+ * The two writer instances, each its own process running the same statechart. `versioned`: their
+ * SETs are compare-and-set on the row's version (the versioned-set variant of cache-set).
+ */
+export function writerProcesses(step: CacheStep, versioned = false): ProcessSpec[] {
   const machine = createWriterMachine(step);
   const writers: [string, string][] = [
     [SERVICE_PARTICIPANT, WRITER_LABEL],
@@ -176,7 +190,7 @@ export function writerProcesses(step: CacheStep): ProcessSpec[] {
       machine,
       operations: {
         'update-order': updateOrder(who),
-        [CACHE_STEP_OP[step]]: step === 'set' ? setCachedOrder(who) : deleteCachedOrder(who),
+        [CACHE_STEP_OP[step]]: step === 'set' ? setCachedOrder(who, versioned) : deleteCachedOrder(who),
         restart: restartOperation(label),
       },
     };

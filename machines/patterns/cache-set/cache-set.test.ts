@@ -114,7 +114,7 @@ describe('cache-set', () => {
   });
 
   it('under any single fault the only anomaly is a stale cache, and only these faults cause it', async () => {
-    const { explored } = exploration;
+    const explored = { runs: exploration.explored.runs.filter((r) => r.variant === 'default') };
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect([...seen]).toEqual(['stale-cache']);
     expect(explored.runs.find((r) => r.faults.length === 0)!.anomalies).toEqual([]);
@@ -142,6 +142,56 @@ describe('cache-set', () => {
     const second = await setLab().seed(7).fault('pause', 'service.cache-set:1').run();
     expect(JSON.stringify(second.trace)).toBe(JSON.stringify(first.trace));
     expect(JSON.stringify(second.steps)).toBe(JSON.stringify(first.steps));
+  });
+});
+
+describe('cache-set, versioned-set: compare-and-set on the version', () => {
+  const versioned = () => setLab().variant('versioned-set');
+
+  it('without faults, ends as the plain SET does, each SET answered by the script', async () => {
+    const result = await versioned().run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
+    expect(result.trace.filter((e) => e.kind === 'cache' && e.label.startsWith('EVAL')).map((e) => e.label)).toEqual([
+      'EVAL set-if-newer order:1 v1 EX 30',
+      'EVAL set-if-newer order:1 v2 EX 30',
+      'EVAL set-if-newer order:1 v3 EX 30',
+    ]);
+  });
+
+  it('SETs landing in the other order no longer leave the older version: the late one is dropped', async () => {
+    const result = await versioned().fault('pause', 'service.cache-set:1').run({ captureSnapshots: true });
+    // Reads during the pause still get the old value (the window between commit and SET stays)…
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    // …but the cache ends on Postgres's version, and the last read with it.
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
+    expect(lastView(result, 'reader GETs').rows.at(-1)!.answer).toBe('hit: version 3');
+    expect(result.trace.some((e) => e.from === 'cache' && e.label === '(integer) 0: holds v3, kept')).toBe(true);
+    expect(result.steps.map((s) => s.caption)).toContain("The cache keeps version 3; the writer's older version 2 is dropped.");
+  });
+
+  it("a reader's late fill with an old row is refused, so the fill race is closed", async () => {
+    const result = await versioned().fault('pause', 'reader.fill:1').run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
+  });
+
+  it('a SET that never runs still leaves the old version, as with a plain SET', async () => {
+    const result = await versioned().crash('service-2.cache-set:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect([cachedVersion(result), postgresVersion(result)]).toEqual([2, 3]);
+  });
+
+  it('across every single fault it closes exactly the races of order, not those of a missing SET', () => {
+    const staleUnder = (variant: string) =>
+      exploration.explored.runs
+        .filter((r) => r.variant === variant && !r.idempotentConsumer && r.anomalies.includes('stale-cache'))
+        .map((r) => r.faults.map(formatFault).join())
+        .sort();
+    const plain = staleUnder('default');
+    const guarded = staleUnder('versioned-set');
+    expect(plain.filter((f) => !guarded.includes(f))).toEqual(['pause@reader.fill:1']);
+    expect(guarded.filter((f) => !plain.includes(f))).toEqual([]);
   });
 });
 

@@ -16,6 +16,13 @@ export const info: PatternInfo = {
       summary:
         'Each writer commits, then SETs the row it wrote. Between the two, readers get the old value. A SET that fails or never runs keeps it until the TTL ends or the next write heals the key; two writers whose SETs land in the other order leave the older one.',
     },
+    {
+      id: 'versioned-set',
+      label: 'Compare-and-set on the version',
+      worstAnomaly: 'stale-cache',
+      summary:
+        'Every SET, the writers\' and the reader\'s fill, writes only over an older version, in one atomic step (in Redis a Lua script or WATCH/MULTI/EXEC; here the cache does it at once). SETs landing in the wrong order no longer leave the older value; a SET that fails or never runs still does, until the TTL or the next write.',
+    },
   ],
   hasConsumer: false,
   scriptedRequests: true,

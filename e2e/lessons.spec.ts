@@ -29,7 +29,7 @@ test('/lessons/ lists every lesson in path order with its duration and level', a
     await expect(item.getByRole('heading')).toHaveText(lesson.frontmatter.title);
     await expect(item).toContainText(`${lesson.frontmatter.minutes} min · ${lesson.frontmatter.level}`);
   }
-  await items.first().getByRole('link').click();
+  await items.first().getByRole('heading').getByRole('link').click();
   await expect(page).toHaveURL(/\/lessons\/dual-write-problem\/$/);
 });
 

@@ -71,6 +71,11 @@ export interface ExploreOptions {
    * a caller check every step of every run without the exploration keeping them all in memory.
    */
   onRun?: (result: RunResult, run: ExploredRun) => void;
+  /**
+   * Which runs to make, asked in order for each (a subset, e.g. for a quick cross-check); all by
+   * default. The fault-free runs that list the fault points are made whatever it answers.
+   */
+  only?: (run: Pick<ExploredRun, 'variant' | 'orders' | 'faults' | 'idempotentConsumer'>) => boolean;
 }
 
 export async function explorePattern(db: LabStore, pattern: PatternDefinition, options: ExploreOptions = {}): Promise<ExploredPattern> {
@@ -87,16 +92,19 @@ export async function explorePattern(db: LabStore, pattern: PatternDefinition, o
     plans.push({ base, faults: [], clean });
     for (const site of faultSites(clean.steps)) for (const kind of site.kinds) plans.push({ base, faults: [{ kind, at: site.point }] });
   }
-  const total = plans.length * 2;
+  const chosen = plans.flatMap((plan) =>
+    [false, true]
+      .filter((idempotentConsumer) => options.only?.({ variant: plan.base.variant, orders: plan.base.orders, faults: plan.faults, idempotentConsumer }) ?? true)
+      .map((idempotentConsumer) => ({ ...plan, idempotentConsumer })),
+  );
+  const total = chosen.length;
   let done = 0;
-  for (const { base, faults, clean } of plans) {
-    for (const idempotentConsumer of [false, true]) {
-      const result = clean && !idempotentConsumer ? clean : await runScenario(db, pattern, { ...base, faults, idempotentConsumer });
-      const run: ExploredRun = { variant: base.variant, orders: base.orders, faults, idempotentConsumer, anomalies: anomalyIds(result), settled: result.outcome.settled, struck: allStruck(result) };
-      runs.push(run);
-      options.onRun?.(result, run);
-      options.onProgress?.(++done, total);
-    }
+  for (const { base, faults, clean, idempotentConsumer } of chosen) {
+    const result = clean && !idempotentConsumer ? clean : await runScenario(db, pattern, { ...base, faults, idempotentConsumer });
+    const run: ExploredRun = { variant: base.variant, orders: base.orders, faults, idempotentConsumer, anomalies: anomalyIds(result), settled: result.outcome.settled, struck: allStruck(result) };
+    runs.push(run);
+    options.onRun?.(result, run);
+    options.onProgress?.(++done, total);
   }
   return { pattern: pattern.info.id, runs };
 }

@@ -7,15 +7,18 @@
  * Both explorations run at once, one per database: while the server works on a statement,
  * PGlite runs its own in this process.
  */
-import { explorePattern, type ExploredRun } from '../../machines/kernel/explore';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { explorePattern } from '../../machines/kernel/explore';
 import type { LabStore } from '../../machines/kernel/component';
 import type { PatternDefinition } from '../../machines/kernel/pattern';
-import type { RunResult } from '../../machines/kernel/types';
+import { ensureBootImage } from '../../machines/runtime/boot-image-node';
 import { PATTERN_IDS } from '../../machines/kernel/vocabulary';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
-import { compareExplorations, linesOf, runKey, type Difference, type RunLines } from './crosscheck-diff';
+import { compareExplorations, firstPointOfEachKind, linesOf, runKey, type Difference, type RunLines } from './crosscheck-diff';
+import type { FromCrosscheckWorker, ToCrosscheckWorker } from './crosscheck-worker';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
-import { note, print, printJson, withDatabase } from './io';
+import { note, print, printJson } from './io';
 import { SERVER_OPTIONS, serverTarget, unsupportedOnServer, withLabStore } from './server';
 import { seconds } from './text';
 
@@ -33,7 +36,7 @@ export interface PatternCheck {
 }
 
 export async function crosscheckCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('crosscheck', args, { json: { type: 'boolean' }, seed: { type: 'string' }, ...SERVER_OPTIONS }, PATTERN_IDS.length);
+  const { values, positionals } = parseFlags('crosscheck', args, { json: { type: 'boolean' }, seed: { type: 'string' }, quick: { type: 'boolean' }, ...SERVER_OPTIONS }, PATTERN_IDS.length);
   const all = positionals.length === 0 || (positionals.length === 1 && positionals[0] === 'all');
   const patterns = all ? PATTERN_IDS.map((id) => knownPattern(id, 'crosscheck')) : [...new Set(positionals.map((p) => knownPattern(p, 'crosscheck')))];
   const seed = scenarioFromFlags('crosscheck', patterns[0]!, { seed: values.seed }).seed;
@@ -51,16 +54,22 @@ export async function crosscheckCommand(args: string[]): Promise<number> {
   for (const skipped of checks) note(`skipped ${skipped.skipped}`);
 
   const started = performance.now();
+  const quick = values.quick ?? false;
   if (checkable.length > 0) {
-    await withDatabase((pglite) =>
-      withLabStore(target, checkable, async (server) => {
-        for (const pattern of checkable) {
-          const check = await crosscheckPattern(pglite, server, pattern, seed);
+    const pglite = await startPgliteSide();
+    try {
+      // Every pattern queued at once: the PGlite side works ahead while the server catches up.
+      const pgliteRuns = checkable.map((p) => pglite.explore(p.info.id, seed, quick));
+      await withLabStore(target, checkable, async (server) => {
+        for (const [i, pattern] of checkable.entries()) {
+          const check = await crosscheckPattern(pgliteRuns[i]!, server, pattern, seed, quick);
           note(`${check.agree === check.runs ? '✓' : '✗'} ${pattern.info.id}: ${check.agree}/${check.runs} runs agree (${seconds(check.ms)})`);
           checks.push(check);
         }
-      }),
-    );
+      });
+    } finally {
+      pglite.stop();
+    }
   }
   const checked = checks.filter((c) => !c.skipped);
   const runs = checked.reduce((n, c) => n + c.runs, 0);
@@ -72,20 +81,53 @@ export async function crosscheckCommand(args: string[]): Promise<number> {
   return agree === runs ? EXIT_OK : EXIT_FAILURE;
 }
 
-/** One pattern's exploration on both databases at once, then run by run compared. */
-export async function crosscheckPattern(pglite: LabStore, server: LabStore, pattern: PatternDefinition, seed: number): Promise<PatternCheck> {
+/** One pattern on the server, compared run by run with its PGlite exploration. */
+export async function crosscheckPattern(pgliteRuns: Promise<RunLines[]>, server: LabStore, pattern: PatternDefinition, seed: number, quick: boolean): Promise<PatternCheck> {
   const started = performance.now();
-  const collect = (into: RunLines[]) => (result: RunResult, run: ExploredRun) => into.push({ key: runKey(run), lines: linesOf(result) });
-  const onPglite: RunLines[] = [];
   const onServer: RunLines[] = [];
-  // A live counter on a terminal only (the server's side: it is the slower of the two).
   const progress = process.stderr.isTTY ? (n: number, of: number) => process.stderr.write(`\rcrosschecking ${pattern.info.id}: ${n}/${of}${n === of ? '\r\x1b[K' : ''}`) : undefined;
-  await Promise.all([
-    explorePattern(pglite, pattern, { seed, onRun: collect(onPglite) }),
-    explorePattern(server, pattern, { seed, onRun: collect(onServer), onProgress: progress }),
-  ]);
-  const compared = compareExplorations(onPglite, onServer);
+  await explorePattern(server, pattern, { seed, only: quick ? firstPointOfEachKind() : undefined, onRun: (result, run) => onServer.push({ key: runKey(run), lines: linesOf(result) }), onProgress: progress });
+  if (process.env.DEBUG === "1") note(`server side of ${pattern.info.id} done in ${seconds(performance.now() - started)}`);
+  const compared = compareExplorations(await pgliteRuns, onServer);
   return { pattern: pattern.info.id, runs: compared.total, agree: compared.agree, ms: performance.now() - started, differences: compared.differences };
+}
+
+const WORKER = fileURLToPath(new URL('./crosscheck-worker.ts', import.meta.url));
+// Resolved from here, not from the working directory: the package bin may run anywhere.
+const TSX = import.meta.resolve('tsx');
+
+/** The PGlite side in a child process (crosscheck-worker.ts): one promise per pattern asked for. */
+async function startPgliteSide() {
+  // Made once here, so the worker does not spend its first seconds making the boot image.
+  await ensureBootImage();
+  const child = fork(WORKER, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<string, { resolve: (runs: RunLines[]) => void; reject: (error: Error) => void }>();
+  const failAll = (error: Error) => {
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  child.on('message', (message: FromCrosscheckWorker) => {
+    if (message.type === 'ready') return;
+    const w = waiting.get(message.pattern);
+    waiting.delete(message.pattern);
+    if (message.type === 'done') w?.resolve(message.runs);
+    else w?.reject(new Error(`exploring ${message.pattern} on PGlite failed: ${message.message}`));
+  });
+  child.on('error', failAll);
+  child.on('exit', (code) => failAll(new Error(`the PGlite side exited${code === null ? '' : ` with code ${code}`} before it finished`)));
+  return {
+    explore(pattern: string, seed: number, quick: boolean): Promise<RunLines[]> {
+      const result = new Promise<RunLines[]>((resolve, reject) => waiting.set(pattern, { resolve, reject }));
+      // Rejections are read when the pattern's turn comes; until then they must not count as unhandled.
+      result.catch(() => undefined);
+      child.send({ type: 'explore', pattern, seed, quick } satisfies ToCrosscheckWorker);
+      return result;
+    },
+    stop() {
+      if (child.connected) child.send({ type: 'stop' } satisfies ToCrosscheckWorker);
+      else if (child.exitCode === null) child.kill();
+    },
+  };
 }
 
 function describe(checks: PatternCheck[], runs: number, agree: number, ms: number): string {

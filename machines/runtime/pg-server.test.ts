@@ -43,7 +43,7 @@ describe('values from a server, as PGlite gives them', () => {
     const row = typed.rows[0]!;
     for (const field of typed.fields) {
       const text = asText.rows[0]![field.name];
-      const parsed = text === null ? null : pgliteParser(field.dataTypeID, arrays)(text);
+      const parsed = text == null ? null : pgliteParser(field.dataTypeID, arrays)(text);
       expect(parsed, field.name).toStrictEqual(row[field.name]);
     }
     // The cases node-postgres would get wrong by default, spelled out.

@@ -16,13 +16,22 @@ Commands
       --points                        list every fault point of the run and the kinds allowed there
       --max-steps <n>                 stop after n steps (default 400); a run cut off there exits 3
       --json                          print the run (steps, trace, outcome) as one JSON object
+      --database-url <url>            run on that PostgreSQL server instead of PGlite (postgres://user@host:port/database)
+      --reset-schemas                 with --database-url: use a database that holds other schemas anyway
   explore <pattern|all> [options]     every single fault at every point, idempotency off and on
       --seed <n>                      scheduler seed (default 1)
       --json                          print { "patterns": [ { "pattern", "runs": [...] } ] }
+      --database-url <url>            explore on that PostgreSQL server instead of PGlite (--reset-schemas as for run)
   compare [pattern…|all] [options]    the failure matrix, measured trade-offs and the articles' claims judged
       --seed <n>                      scheduler seed (default 1)
       --json                          print { "rows": [ { "pattern", "variant", "runs", "anomalies", "measures", … } ], "claims" }
       --csv                           print the matrix and measures as CSV, one line per pattern and variant
+  crosscheck [pattern…|all] [options] every exploration run on PGlite and on a real server, compared: "N/M runs agree"
+      --database-url <url>            the server (default: LAB_DATABASE_URL); a database of the lab's own
+      --quick                         per variant and order set, only the first point of each fault kind (CI's subset)
+      --seed <n>                      scheduler seed (default 1)
+      --reset-schemas                 use a database that holds other schemas anyway
+      --json                          print { "runs", "agree", "patterns": [ { "pattern", "differences": [...] } ] }
   lessons [--check] [--json]          list the lessons in content/lessons, in path order
       --check                         replay every lesson figure and compare it with its expect= (exit 1 if one disagrees)
       --json                          print { "lessons": [...], "verdicts": [...] }
@@ -35,8 +44,11 @@ Examples
   lab run outbox-polling --fault crash@relay.mark:1 --idempotent on
   lab explore all --json > profile.json
   lab compare outbox-polling outbox-cdc
+  lab crosscheck all --database-url postgres://lab@127.0.0.1:5432/lab
 
 Numbers are whole numbers written in decimal digits (42, not 0x2a, 4.2e1, +42 or 042).
 
-Exit codes: 0 ok, 1 unexpected failure (DEBUG=1 shows the stack), 2 bad arguments,
-3 (run) the run did not settle: it stopped at its step limit, so its outcome is not final.`;
+Exit codes: 0 ok, 1 unexpected failure (DEBUG=1 shows the stack), 2 bad arguments (or a server
+that fails preflight: unreachable, not dedicated, a setting missing; nothing on it is changed),
+3 (run) the run did not settle: it stopped at its step limit, so its outcome is not final,
+1 (crosscheck) some runs disagree.`;

@@ -35,16 +35,42 @@ type ConsumerEvent =
   | { type: 'APPLIED' }
   | { type: 'APPLY_FAILED' }
   | { type: 'COMMITTED' }
+  | { type: 'AUTO_COMMITTED' }
   | { type: 'MESSAGES_AVAILABLE' }
   | { type: 'CRASH' }
   | { type: 'RESTARTED' };
 
-export function createConsumerMachine(topic: string, group: string = CONSUMER_GROUP, maxFailures: number | null = null, who = 'consumer') {
+/**
+ * `autoCommit`: the offsets of a fetched batch are committed before its effects, as an
+ * auto-commit that commits what was handed to the application does (see `autoCommit` below).
+ */
+export function createConsumerMachine(topic: string, group: string = CONSUMER_GROUP, maxFailures: number | null = null, who = 'consumer', autoCommit = false) {
   const fresh = (): ConsumerContext => ({ topic, positions: null, batch: [], group, failures: 0, maxFailures, who });
   const fetchTransitions = {
-    BATCH: { target: 'applying', actions: 'takeBatch' },
+    BATCH: { target: autoCommit ? 'auto-committing' : 'applying', actions: 'takeBatch' },
     EMPTY: { target: 'waiting', actions: 'keepPositions' },
   } as const;
+  // Committed already: after an effect the consumer goes straight on to the next message.
+  const afterEffect = autoCommit
+    ? [
+        { guard: 'moreInBatch' as const, target: 'applying', actions: ['resetFailures', 'nextInBatch'] as const },
+        { target: 'fetching', actions: ['resetFailures', 'clearBatch'] as const },
+      ]
+    : { target: 'committing', actions: 'resetFailures' as const };
+  // Typed loosely: one of the two shapes, whose transitions XState checks when the machine is built.
+  const commitStates: object = autoCommit
+    ? { 'auto-committing': { meta: { op: 'auto-commit' }, on: { AUTO_COMMITTED: 'applying' } } }
+    : {
+        committing: {
+          meta: { op: 'commit-offset' },
+          on: {
+            COMMITTED: [
+              { guard: 'moreInBatch' as const, target: 'applying', actions: 'nextInBatch' as const },
+              { target: 'fetching', actions: 'clearBatch' as const },
+            ],
+          },
+        },
+      };
 
   return setup({
     types: { context: {} as ConsumerContext, events: {} as ConsumerEvent },
@@ -55,6 +81,9 @@ export function createConsumerMachine(topic: string, group: string = CONSUMER_GR
     actions: {
       takeBatch: assign(({ event }) => (event.type === 'BATCH' ? { batch: event.batch, positions: event.positions } : {})),
       keepPositions: assign(({ event }) => (event.type === 'EMPTY' ? { positions: event.positions } : {})),
+      nextInBatch: assign({ batch: ({ context }) => context.batch.slice(1) }),
+      clearBatch: assign({ batch: [] }),
+      resetFailures: assign({ failures: 0 }),
     },
   }).createMachine({
     id: 'consumer',
@@ -67,24 +96,16 @@ export function createConsumerMachine(topic: string, group: string = CONSUMER_GR
       applying: {
         meta: { op: 'apply' },
         on: {
-          APPLIED: { target: 'committing', actions: assign({ failures: 0 }) },
+          APPLIED: afterEffect,
           APPLY_FAILED: [
             // A consumer with a failure budget gives up on a message that keeps failing: it commits past it.
-            { guard: 'outOfAttempts', target: 'committing', actions: assign({ failures: 0 }) },
+            { guard: 'outOfAttempts', target: autoCommit ? 'fetching' : 'committing', actions: 'resetFailures' },
             // Seek back: the failed message and the rest of the batch come again from the committed offset.
             { target: 'fetching', actions: assign({ positions: null, batch: [], failures: ({ context }) => context.failures + 1 }) },
           ],
         },
       },
-      committing: {
-        meta: { op: 'commit-offset' },
-        on: {
-          COMMITTED: [
-            { guard: 'moreInBatch', target: 'applying', actions: assign({ batch: ({ context }) => context.batch.slice(1) }) },
-            { target: 'fetching', actions: assign({ batch: [] }) },
-          ],
-        },
-      },
+      ...commitStates,
       [CRASHED_STATE]: { meta: { op: 'restart', delay: 'restartMs' }, on: { RESTARTED: { target: 'fetching', actions: assign(fresh) } } },
     },
     on: { CRASH: `.${CRASHED_STATE}` },
@@ -206,11 +227,34 @@ const commitOffset: Operation<ConsumerContext> = {
   },
 };
 
-export function consumerProcess(topic: string, label: string, options: ConsumerOptions = {}): ProcessSpec {
+/**
+ * An auto-commit that runs ahead of the effects: the offsets of everything handed to the
+ * application are committed on a timer (librdkafka's default, enable.auto.commit with
+ * auto.offset.store; every 5 s there, at once here), so a crash before the effect skips the
+ * message for good. The Java client instead commits, inside poll(), what the previous poll
+ * returned, which a loop that finishes each batch before polling again has already applied.
+ */
+const autoCommitOffsets: Operation<ConsumerContext> = {
+  faults: [],
+  crashable: true,
+  latencyMs: 2,
+  intent: (context) => `auto-committing offsets past ${context.batch.length} message${context.batch.length === 1 ? '' : 's'} not yet applied`,
+  about: (context) => ordersOf(context.batch),
+  async run(ctx) {
+    const { batch, group, topic, positions } = ctx.context;
+    const partitions = [...new Set(batch.map((m) => m.partition))].sort((a, b) => a - b);
+    for (const partition of partitions) ctx.broker.commitOffset(group, topic, partition, positions![partition]!);
+    const where = partitions.map((p) => `p${p} → ${positions![p]}`).join(', ');
+    return { event: { type: 'AUTO_COMMITTED' }, caption: `Auto-commit commits ${where} before any shipment exists.` };
+  },
+};
+
+export function consumerProcess(topic: string, label: string, options: ConsumerOptions & { autoCommit?: boolean } = {}): ProcessSpec {
+  const commit: Record<string, Operation<ConsumerContext>> = options.autoCommit ? { 'auto-commit': autoCommitOffsets } : { 'commit-offset': commitOffset };
   return {
     id: CONSUMER_PARTICIPANT,
-    machine: createConsumerMachine(topic),
-    operations: { fetch, apply: options.recordApplied ? applyOperation(options) : apply, 'commit-offset': commitOffset, restart: restartOperation(label) },
+    machine: createConsumerMachine(topic, CONSUMER_GROUP, null, 'consumer', options.autoCommit ?? false),
+    operations: { fetch, apply: options.recordApplied ? applyOperation(options) : apply, ...commit, restart: restartOperation(label) },
   };
 }
 

@@ -37,6 +37,13 @@ export const info: PatternInfo = {
       worstAnomaly: 'duplicate-effect',
       summary: 'Two relays claim rows with UPDATE … SKIP LOCKED under a lease. One order\'s events can leave in the wrong order; a crashed claimer\'s rows wait out its lease.',
     },
+    {
+      id: 'auto-commit',
+      label: 'Consumer auto-commits',
+      worstAnomaly: 'lost-event',
+      summary:
+        'The relay is the default one; the consumer\'s offsets are auto-committed as soon as a batch is handed to it, before any shipment exists, as librdkafka does by default (enable.auto.commit with auto.offset.store, every 5 s there, at once here). A crash before the effect skips the event for good: at most once, though the outbox delivered it. The Java client commits in poll() what the previous poll returned, which only loses events handed to another thread.',
+    },
   ],
   hasConsumer: true,
   order: 60,
@@ -44,7 +51,7 @@ export const info: PatternInfo = {
     client: ['send-order'],
     service: ['write-order', 'restart', 'reserve-id'],
     relay: ['poll', 'publish', 'mark', 'restart', 'claim'],
-    consumer: ['fetch', 'apply', 'commit-offset', 'restart'],
+    consumer: ['fetch', 'apply', 'commit-offset', 'restart', 'auto-commit'],
     'relay-2': ['claim', 'publish', 'mark', 'restart'],
   },
 };

@@ -5,7 +5,8 @@
  *
  * Variants change the relay: `id-cursor` polls `WHERE id > last_seen` (and loses a row whose
  * lower id commits late), `competing-relays` runs two relays that claim rows with leases (and
- * publish one order's events out of order).
+ * publish one order's events out of order), `auto-commit` keeps the default relay but lets the
+ * consumer's offsets be committed before its effects (and lose an event to a crash in between).
  */
 import type { Operation } from '../../kernel/pattern';
 import { CLIENT_PARTICIPANT, clientProcess } from '../../actors/client';
@@ -121,6 +122,10 @@ export const pattern = definePattern({
         consumerProcess(ORDERS_TOPIC, 'Shipping consumer', { recordApplied: true }),
       ];
     }
-    return [serviceProcess(['OrderPlaced']), pollingRelayProcess('Outbox relay'), consumerProcess(ORDERS_TOPIC, 'Shipping consumer')];
+    return [
+      serviceProcess(['OrderPlaced']),
+      pollingRelayProcess('Outbox relay'),
+      consumerProcess(ORDERS_TOPIC, 'Shipping consumer', { autoCommit: variant === 'auto-commit' }),
+    ];
   },
 });

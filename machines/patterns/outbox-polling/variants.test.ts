@@ -72,3 +72,32 @@ describe('outbox-polling, competing relays', () => {
     expect(result.outcome.anomalies.map((a) => a.id)).not.toContain('out-of-order');
   });
 });
+
+describe('outbox-polling, consumer auto-commit', () => {
+  it('without faults, ships every order: committing early costs nothing until something fails', async () => {
+    const result = await variant('auto-commit').run();
+    expect(result.outcome.consistent).toBe(true);
+    // The commit comes before the effect, for the whole batch handed over.
+    const ops = result.steps.filter((s) => s.actor === 'consumer' && ['auto-commit', 'apply'].includes(s.operation)).map((s) => s.operation);
+    expect(ops[0]).toBe('auto-commit');
+    expect(result.steps.some((s) => s.operation === 'commit-offset')).toBe(false);
+  });
+
+  it('a crash between the auto-commit and the shipment loses the event though the outbox delivered it', async () => {
+    const result = await variant('auto-commit').crash('consumer.apply:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['lost-event', 'order 1']]);
+    const last = result.snapshots!.at(-1)!;
+    // Published and marked: nothing upstream is wrong.
+    expect(last.tables.find((t) => t.name === 'service.outbox')!.rows.every((r) => r.published === true)).toBe(true);
+    expect(last.tables.find((t) => t.name === 'consumer.shipments')!.rows.map((r) => r.order_id)).toEqual([2]);
+    // After the restart the consumer reads from the committed offset, already past order 1.
+    const restart = result.steps.findIndex((s) => s.actor === 'consumer' && s.operation === 'restart');
+    const refetch = result.steps.slice(restart).find((s) => s.actor === 'consumer' && s.operation === 'fetch')!;
+    expect(refetch.caption).not.toMatch(/order 1/);
+  });
+
+  it('the same crash with commit-after-effect (the default) delivers the event again instead', async () => {
+    const result = await variant('default').crash('consumer.apply:1').run();
+    expect(result.outcome.anomalies.map((a) => a.id)).not.toContain('lost-event');
+  });
+});

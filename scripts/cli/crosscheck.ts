@@ -138,6 +138,10 @@ function describe(checks: PatternCheck[], runs: number, agree: number, ms: numbe
   }
   if (differences.length > SHOWN_DIFFERENCES) out.push(`… and ${differences.length - SHOWN_DIFFERENCES} more disagreeing runs (--json lists them all)`);
   for (const c of checks.filter((c) => c.skipped)) out.push(`not checked: ${c.skipped}`);
-  out.push(`${agree}/${runs} runs agree (${checks.filter((c) => !c.skipped).length} patterns, ${seconds(ms)})`);
+  out.push(
+    'compared: every trace entry (messages, SQL as sent, virtual time), every step (caption, statechart states) and the outcome (anomalies, evidence), byte for byte —',
+    '  these patterns take timestamps from the virtual clock and show no LSN or transaction id, so nothing is expected to differ between PGlite and the server',
+    `${agree}/${runs} runs agree (${checks.filter((c) => !c.skipped).length} patterns, ${seconds(ms)})`,
+  );
   return out.join('\n');
 }

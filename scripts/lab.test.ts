@@ -67,7 +67,7 @@ describe('lab command line', () => {
       [['run', 'naive-db-first', '--seed', 'abc'], /--seed must be .*; got "abc"/],
       [['run', 'naive-db-first', '--seed='], /--seed has an empty value/],
       [['run', 'outbox-polling', '--idempotent', 'maybe'], /--idempotent must be on or off; got "maybe"/],
-      [['run', 'outbox-polling', '--variant', 'nope'], /--variant must be one of default, id-cursor, competing-relays; got "nope"/],
+      [['run', 'outbox-polling', '--variant', 'nope'], /--variant must be one of default, id-cursor, competing-relays(, [a-z-]+)*; got "nope"/],
       [['run', 'naive-db-first', 'extra'], /unexpected argument "extra"/],
       [['run', 'naive-db-first', '--max-steps', '0'], /--max-steps must be a whole number from 1 to 4000; got "0"/],
       [['explore', 'naive-db-first', '--frob'], /unknown flag "--frob"/],
@@ -84,7 +84,7 @@ describe('lab command line', () => {
       [['compare', 'naive-db-first', '--json', '--csv'], /compare: --json and --csv each print the whole result; pick one/],
       [['compare', 'outbox'], /compare: unknown pattern "outbox"; known: /],
       [['compare', '--seed', '1e3'], /--seed must be a whole number/],
-      [['constructor'], /unknown command "constructor" \(known: patterns, run, explore, compare, lessons, help\)/],
+      [['constructor'], /unknown command "constructor" \(known: patterns, run, explore, compare, lessons, crosscheck, help\)/],
       [['__proto__'], /unknown command "__proto__"/],
       [['run', 'outbox-polling', '--variant', 'constructor'], /--variant must be one of .*; got "constructor"/],
       [['run', 'naive-db-first', '--fault', 'toString@service.publish'], /has an unknown fault kind "toString"/],
@@ -122,7 +122,8 @@ describe('lab command line', () => {
     const [help, patterns] = await Promise.all([lab('--help'), spawnNode(['bin/lab.mjs', 'patterns', '--json'])]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: lab <command>/);
-    expect(help.stdout).toMatch(/2 bad arguments,\s+3 \(run\) the run did not settle/);
+    expect(help.stdout).toMatch(/2 bad arguments \(or a server\s+that fails preflight[^)]*\),\s+3 \(run\) the run did not settle/);
+    expect(help.stdout).toMatch(/crosscheck \[pattern…\|all\]/);
     expect(patterns.code).toBe(0);
     const listing = JSON.parse(patterns.stdout) as { id: string; title: string; variants: string[] }[];
     expect(listing.map((p) => p.id)).toEqual([...PATTERN_IDS]);

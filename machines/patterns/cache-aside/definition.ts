@@ -15,6 +15,7 @@ import { cacheAsideInspections } from './views';
 import { writerProcesses, type CacheStep } from './writers';
 
 export const VERSIONED_SET = 'versioned-set';
+export const DOUBLE_DELETE = 'double-delete';
 
 export function cacheAsidePattern(info: PatternInfo, step: CacheStep): PatternDefinition {
   return definePattern({
@@ -24,10 +25,11 @@ export function cacheAsidePattern(info: PatternInfo, step: CacheStep): PatternDe
     client: () => clientProcess([], WRITE_SCRIPT),
     schema: () => [VERSIONED_ORDERS_TABLE],
     prepareRun: (runner) => insertStoryOrder(runner, new Date(SIMULATION_EPOCH_MS).toISOString()),
-    // versioned-set (cache-set's variant): every SET, the writers' and the reader's fill, compares versions.
+    // versioned-set (cache-set's): every SET, the writers' and the reader's fill, compares versions;
+    // double-delete (cache-delete's): each writer deletes the key twice, a delay apart.
     processes: ({ variant }) => {
       const versioned = variant === VERSIONED_SET;
-      return [...writerProcesses(step, versioned), readerProcess(undefined, versioned)];
+      return [...writerProcesses(step, versioned, variant === DOUBLE_DELETE), readerProcess(undefined, versioned)];
     },
     inspect: async (sources) => cacheAsideInspections(sources),
   });

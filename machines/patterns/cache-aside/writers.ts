@@ -26,23 +26,44 @@ export type CacheStep = 'set' | 'delete';
 interface WriterContext extends OrderServiceContext {
   /** The row the update committed, for the SET that follows. */
   written: CachedOrder | null;
+  /** double-delete: when the second DEL is due (virtual ms). */
+  deleteAgainAt: number;
 }
+
+/**
+ * double-delete's wait between the two DELs. The practice is to wait longer than the slowest
+ * read takes from its load to its fill (in production often a few hundred ms to a second); the
+ * slowest read here is one stalled by the lab's 2 s pause, so the wait is a little longer.
+ */
+export const DOUBLE_DELETE_DELAY_MS = 2200;
 
 type WriterEvent =
   | OrderServiceEvent
   | { type: 'UPDATED'; order: CachedOrder }
   | { type: 'UPDATE_FAILED' }
-  | { type: 'CACHE_DONE' }
-  | { type: 'CACHE_FAILED' };
+  | { type: 'CACHE_DONE'; again?: number }
+  | { type: 'CACHE_FAILED'; again?: number };
 
-const freshWriter = (): WriterContext => ({ queue: [], current: null, written: null });
+const freshWriter = (): WriterContext => ({ queue: [], current: null, written: null, deleteAgainAt: 0 });
 
 /** The state after the commit and the operation it performs, by cache step. */
 export const CACHE_STEP_STATE: Record<CacheStep, string> = { set: 'setting-cache', delete: 'deleting-key' };
 export const CACHE_STEP_OP: Record<CacheStep, string> = { set: 'cache-set', delete: 'cache-delete' };
 
-/** One writer statechart per cache step; both writer instances run the same one. */
-export function createWriterMachine(step: CacheStep) {
+/**
+ * One writer statechart per cache step; both writer instances run the same one. `deleteAgain`:
+ * after the DEL (done or refused) the writer deletes the key once more, DOUBLE_DELETE_DELAY_MS later.
+ */
+export function createWriterMachine(step: CacheStep, deleteAgain = false) {
+  const afterCache = deleteAgain ? { target: 'deleting-again', actions: 'scheduleSecondDelete' as const } : { target: 'idle', actions: 'finishRequest' as const };
+  const secondDelete: object = deleteAgain
+    ? {
+        'deleting-again': {
+          meta: { op: 'cache-delete-again', notBefore: (context: WriterContext) => context.deleteAgainAt },
+          on: { CACHE_DONE: { target: 'idle', actions: 'finishRequest' }, CACHE_FAILED: { target: 'idle', actions: 'finishRequest' } },
+        },
+      }
+    : {};
   const shared = orderServiceImplementations<WriterContext, WriterEvent>(freshWriter);
   return setup({
     types: { context: {} as WriterContext, events: {} as WriterEvent },
@@ -51,6 +72,9 @@ export function createWriterMachine(step: CacheStep) {
       ...shared.actions,
       finishRequest: assign({ current: null, written: null }),
       keepWritten: assign({ written: ({ event }) => (event.type === 'UPDATED' ? event.order : null) }),
+      scheduleSecondDelete: assign({
+        deleteAgainAt: ({ event }) => ((event.type === 'CACHE_DONE' || event.type === 'CACHE_FAILED') && event.again !== undefined ? event.again : 0),
+      }),
     },
   }).createMachine({
     id: 'writer',
@@ -69,11 +93,12 @@ export function createWriterMachine(step: CacheStep) {
       [CACHE_STEP_STATE[step]]: {
         meta: { op: CACHE_STEP_OP[step] },
         on: {
-          CACHE_DONE: { target: 'idle', actions: 'finishRequest' },
+          CACHE_DONE: afterCache,
           // A failed cache call is logged and swallowed: the request already succeeded in Postgres.
-          CACHE_FAILED: { target: 'idle', actions: 'finishRequest' },
+          CACHE_FAILED: afterCache,
         },
       },
+      ...secondDelete,
       [CRASHED_STATE]: serviceCrashedState,
     },
     on: orderServiceRootTransitions,
@@ -155,7 +180,7 @@ function setCachedOrder(who: string, versioned: boolean): Operation<WriterContex
   };
 }
 
-function deleteCachedOrder(who: string): Operation<WriterContext> {
+function deleteCachedOrder(who: string, deleteAgain: boolean): Operation<WriterContext> {
   return {
     faults: ['cache-unavailable', 'pause'],
     crashable: true,
@@ -166,19 +191,40 @@ function deleteCachedOrder(who: string): Operation<WriterContext> {
       const order = ctx.context.written!;
       const result = ctx.cache.del(cacheKey(order.id));
       ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: `200 OK (order ${order.id}, version ${order.version})`, ok: true });
+      const again = deleteAgain ? ctx.now + DOUBLE_DELETE_DELAY_MS : undefined;
+      const later = deleteAgain ? `; again in ${DOUBLE_DELETE_DELAY_MS / 1000} s` : '';
       return result.ok
-        ? { event: { type: 'CACHE_DONE' }, caption: `The ${who} deletes order ${order.id} from the cache.` }
-        : { event: { type: 'CACHE_FAILED' }, caption: `The cache refuses the ${who}'s DEL of order ${order.id}; it moves on.` };
+        ? { event: { type: 'CACHE_DONE', again }, caption: `The ${who} deletes order ${order.id} from the cache${later}.` }
+        : { event: { type: 'CACHE_FAILED', again }, caption: `The cache refuses the ${who}'s DEL of order ${order.id}.` };
+    },
+  };
+}
+
+/** double-delete's second DEL, a delay after the first, for a stale fill that landed in between. */
+function deleteAgainOperation(who: string): Operation<WriterContext> {
+  return {
+    faults: ['cache-unavailable', 'pause'],
+    crashable: true,
+    latencyMs: 2,
+    intent: (context) => `deleting order ${context.written?.id ?? '?'} again`,
+    about: writtenOrder,
+    async run(ctx) {
+      const order = ctx.context.written!;
+      const result = ctx.cache.del(cacheKey(order.id));
+      return result.ok
+        ? { event: { type: 'CACHE_DONE' }, caption: `After its wait the ${who} deletes order ${order.id} again.` }
+        : { event: { type: 'CACHE_FAILED' }, caption: `The cache refuses the ${who}'s second DEL of order ${order.id}.` };
     },
   };
 }
 
 /**
  * The two writer instances, each its own process running the same statechart. `versioned`: their
- * SETs are compare-and-set on the row's version (the versioned-set variant of cache-set).
+ * SETs are compare-and-set on the row's version (cache-set's versioned-set); `deleteAgain`: they
+ * delete twice, a delay apart (cache-delete's double-delete).
  */
-export function writerProcesses(step: CacheStep, versioned = false): ProcessSpec[] {
-  const machine = createWriterMachine(step);
+export function writerProcesses(step: CacheStep, versioned = false, deleteAgain = false): ProcessSpec[] {
+  const machine = createWriterMachine(step, deleteAgain);
   const writers: [string, string][] = [
     [SERVICE_PARTICIPANT, WRITER_LABEL],
     [SECOND_WRITER_PARTICIPANT, SECOND_WRITER_LABEL],
@@ -190,7 +236,8 @@ export function writerProcesses(step: CacheStep, versioned = false): ProcessSpec
       machine,
       operations: {
         'update-order': updateOrder(who),
-        [CACHE_STEP_OP[step]]: step === 'set' ? setCachedOrder(who, versioned) : deleteCachedOrder(who),
+        [CACHE_STEP_OP[step]]: step === 'set' ? setCachedOrder(who, versioned) : deleteCachedOrder(who, deleteAgain),
+        ...(deleteAgain ? { 'cache-delete-again': deleteAgainOperation(who) } : {}),
         restart: restartOperation(label),
       },
     };

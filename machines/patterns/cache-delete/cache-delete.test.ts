@@ -112,7 +112,7 @@ describe('cache-delete', () => {
   });
 
   it('under any single fault the only anomaly is a stale cache, and only these faults cause it', async () => {
-    const { explored } = exploration;
+    const explored = { runs: exploration.explored.runs.filter((r) => r.variant === 'default') };
     const seen = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect([...seen]).toEqual(['stale-cache']);
     expect(explored.runs.find((r) => r.faults.length === 0)!.anomalies).toEqual([]);
@@ -140,6 +140,49 @@ describe('cache-delete', () => {
     const second = await deleteLab().seed(11).fault('pause', 'reader.fill:1').run();
     expect(JSON.stringify(second.trace)).toBe(JSON.stringify(first.trace));
     expect(JSON.stringify(second.steps)).toBe(JSON.stringify(first.steps));
+  });
+});
+
+describe('cache-delete, double-delete: delete, wait, delete again', () => {
+  const twice = () => deleteLab().variant('double-delete');
+  const dels = (result: RunResult) => result.trace.filter((e) => e.kind === 'cache' && e.label.startsWith('DEL')).map((e) => `${e.from} ${e.t}`);
+
+  it('without faults, each writer deletes the key twice, the second time after the wait', async () => {
+    const result = await twice().run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    const again = result.steps.filter((s) => s.operation === 'cache-delete-again');
+    const first = result.steps.filter((s) => s.operation === 'cache-delete');
+    expect(again.map((s) => s.actor)).toEqual(['service', 'service-2']);
+    expect(again.map((s, i) => s.t - first[i]!.t)).toEqual([2200, 2200]);
+    expect(dels(result)).toHaveLength(4);
+  });
+
+  it("removes a slow reader's old fill: the key heals after the wait instead of at the TTL", async () => {
+    const plain = await deleteLab().fault('pause', 'reader.fill:1').run({ captureSnapshots: true });
+    const result = await twice().fault('pause', 'reader.fill:1').run({ captureSnapshots: true });
+    // The plain DELs came before the fill: the old version stays to the end.
+    expect([cachedVersion(plain), postgresVersion(plain)]).toEqual([1, 3]);
+    // The second DELs come after it: the last read misses and loads version 3.
+    expect(answers(result).at(-1)).toBe('miss');
+    expect(cachedVersion(result)).not.toBe(1);
+    // Narrowed, not closed: reads between the fill and the second DEL were served version 1.
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect(result.outcome.anomalies[0]!.why).toMatch(/a later write healed the key/);
+  });
+
+  it('a DEL that never runs, first or second, still leaves the old version until the next one', async () => {
+    const result = await twice().crash('service-2.cache-delete:1').run({ captureSnapshots: true });
+    expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);
+    expect(result.steps.filter((s) => s.operation === 'cache-delete-again').map((s) => s.actor)).toEqual(['service']);
+  });
+
+  it('across every single fault it changes no verdict: each stale run of the plain DEL is stale here too', () => {
+    const staleUnder = (variant: string) =>
+      exploration.explored.runs
+        .filter((r) => r.variant === variant && !r.idempotentConsumer && r.anomalies.includes('stale-cache'))
+        .map((r) => r.faults.map(formatFault).join())
+        .sort();
+    expect(staleUnder('double-delete')).toEqual(staleUnder('default'));
   });
 });
 

@@ -16,14 +16,21 @@ export const info: PatternInfo = {
       summary:
         'Delete is not always safe. Two late DELs commute, so reordered writers leave no stale key behind, unlike SET; but until the late DEL lands, readers are served the old value. A DEL that fails or never runs keeps it until the TTL, not a miss; and a reader that read the old row before the commit and fills after the DEL puts it back.',
     },
+    {
+      id: 'double-delete',
+      label: 'Delete, wait, delete again',
+      worstAnomaly: 'stale-cache',
+      summary:
+        'Each writer deletes the key after its commit and again after a wait longer than the slowest read (2.2 s here, against the lab\'s 2 s stall; in production a few hundred ms to a second), so a slow reader\'s old fill is removed. It narrows the window, it does not close it: reads before the second DEL are still served the old value, a fill slower than the wait stays, and a DEL that never runs leaves it too.',
+    },
   ],
   hasConsumer: false,
   scriptedRequests: true,
   order: 130,
   faultTargets: {
     client: ['send-order'],
-    service: ['update-order', 'cache-delete', 'restart'],
-    'service-2': ['update-order', 'cache-delete', 'restart'],
+    service: ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
+    'service-2': ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
     reader: ['lookup', 'load', 'fill', 'restart'],
   },
 };

@@ -8,4 +8,6 @@ import type { AnomalyProfile } from '../../testing/anomaly-profile';
 
 export const anomalyProfile = {
   default: { off: ['stale-cache'], on: ['stale-cache'], settles: 'always' },
+  // The second DEL heals the key sooner; the reads before it are still served the old value.
+  'double-delete': { off: ['stale-cache'], on: ['stale-cache'], settles: 'always' },
 } satisfies AnomalyProfile;

@@ -202,18 +202,19 @@ describe('lab command line', () => {
     expect(json.code).toBe(0);
     const data = JSON.parse(json.stdout) as CompareData;
     // In the order asked for, every anomaly id present in every row.
-    expect(data.rows.map((r) => `${r.pattern}/${r.variant}`)).toEqual(['cache-set/default', 'naive-db-first/default']);
+    expect(data.rows.map((r) => `${r.pattern}/${r.variant}`)).toEqual(['cache-set/default', 'cache-set/versioned-set', 'naive-db-first/default']);
     for (const row of data.rows) {
       expect(Object.keys(row.anomalies)).toEqual([...ANOMALY_IDS]);
       expect(row.runs).toBeGreaterThan(0);
       expect(row.measures.simulated).toBe(true);
     }
     expect(data.rows[0]!.anomalies['stale-cache'].off).toBeGreaterThan(0);
-    expect(data.rows[1]!.anomalies['lost-event']).toEqual({ off: 16, on: 16 });
+    expect(data.rows[2]!.anomalies['lost-event']).toEqual({ off: 16, on: 16 });
     // No seed claim is about these two patterns alone.
     expect(data.claims).toEqual([]);
     expect(csv.code).toBe(0);
-    expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(2);
+    // A header and one line per form of cache-set.
+    expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(3);
     expect(csv.stdout.startsWith('pattern,variant,runs,lost-event off,lost-event on')).toBe(true);
   }, 120_000);
 });

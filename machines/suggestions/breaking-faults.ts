@@ -34,6 +34,7 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     default: crash('relay.mark:1', 'duplicate-effect'),
     'id-cursor': crash('consumer.fetch:1', 'lost-event'),
     'competing-relays': crash('relay-2.mark:1', 'duplicate-effect'),
+    'auto-commit': crash('consumer.apply:1', 'lost-event'),
   },
   'outbox-cdc': {
     default: crash('connector.publish:2', 'duplicate-effect'),
@@ -56,8 +57,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     'no-unique-constraint': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
     'ack-on-error': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
   },
-  'cache-set': { default: crash('service.cache-set:1', 'stale-cache') },
-  'cache-delete': { default: crash('service.cache-delete:1', 'stale-cache') },
+  'cache-set': { default: crash('service.cache-set:1', 'stale-cache'), 'versioned-set': crash('service.cache-set:1', 'stale-cache') },
+  'cache-delete': { default: crash('service.cache-delete:1', 'stale-cache'), 'double-delete': crash('service.cache-delete:1', 'stale-cache') },
 };
 
 export function breakingFault(pattern: string, variant: string): BreakingFault | undefined {

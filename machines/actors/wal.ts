@@ -339,7 +339,11 @@ export async function slotInspection(runner: SqlRunner, storedPos: number | null
     name: 'replication slot',
     // A monitoring query that keeps only `slot_type = 'logical'` (as one seed's does) would never
     // list this physical slot, however much WAL it holds.
-    note: 'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector. This slot is physical.',
+    note:
+      'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector. ' +
+      'This slot is physical and the connector decodes raw WAL records itself through pg_walinspect, because PGlite has no logical decoding. ' +
+      'A real connector (Debezium) reads a logical slot with pgoutput: Postgres hands it each committed transaction whole, in commit order, ' +
+      'only for the tables of its publication, and frees WAL up to the position the connector confirms.',
     columns: ['slot_name', 'slot_type', 'wal_status', 'restart_lsn', 'current_lsn', 'retained_bytes', 'connector_position', 'connector_lag_bytes'],
     rows: result.rows.map((r) => ({
       slot_name: String(r.slot_name),

@@ -29,6 +29,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
   'after-commit-listener': {
     default: crash('listener.send:1', 'lost-event'),
     registry: { fault: { kind: 'commit-unknown', at: 'service.write-order:1' }, shows: 'lost-event' },
+    'registry-delete': { fault: { kind: 'commit-unknown', at: 'service.write-order:1' }, shows: 'lost-event' },
+    'registry-archive': { fault: { kind: 'commit-unknown', at: 'service.write-order:1' }, shows: 'lost-event' },
   },
   'outbox-polling': {
     default: crash('relay.mark:1', 'duplicate-effect'),

@@ -1,3 +1,4 @@
+import type { RunResult } from '../../kernel/types';
 import { describe, expect, it } from 'vitest';
 import { lab } from '../../testing/lab-driver';
 import { describeExplorationClaims } from '../../testing/explored-claims';
@@ -79,6 +80,42 @@ describe('after-commit-listener', () => {
       explored.runs.find((r) => r.variant === variant && r.faults[0]?.kind === 'crash' && r.faults[0].at === 'listener.send:1' && !r.idempotentConsumer)!.anomalies;
     expect(lostAfterListenerCrash('default')).toEqual(['lost-event']);
     expect(lostAfterListenerCrash('registry')).toEqual([]);
+  });
+});
+
+describe('after-commit-listener, registry completion modes', () => {
+  const tableRows = (result: RunResult, name: string) => result.snapshots!.at(-1)!.tables.find((t) => t.name === name)?.rows ?? null;
+
+  it('UPDATE keeps every sent publication, DELETE keeps none, ARCHIVE moves them to the archive', async () => {
+    const update = await registry().run({ captureSnapshots: true });
+    const del = await listener().variant('registry-delete').run({ captureSnapshots: true });
+    const archive = await listener().variant('registry-archive').run({ captureSnapshots: true });
+    for (const result of [update, del, archive]) expect(result.outcome.consistent).toBe(true);
+    expect(tableRows(update, 'service.event_publication')!.map((r) => r.completion_date !== null)).toEqual([true, true]);
+    expect(tableRows(del, 'service.event_publication')).toEqual([]);
+    expect(tableRows(archive, 'service.event_publication')).toEqual([]);
+    const archived = tableRows(archive, 'service.event_publication_archive')!;
+    expect(archived.map((r) => [r.event_id, r.completion_date !== null])).toEqual([
+      ['evt-1', true],
+      ['evt-2', true],
+    ]);
+    // Only ARCHIVE has the archive table.
+    expect(tableRows(update, 'service.event_publication_archive')).toBeNull();
+  });
+
+  it('an incomplete publication stays in the registry whatever the mode, for the restart to find', async () => {
+    for (const variant of ['registry-delete', 'registry-archive']) {
+      const result = await listener().variant(variant).fault('broker-unavailable', 'listener.send:1').run({ captureSnapshots: true });
+      expect(result.outcome.anomalies.map((a) => a.id), variant).toEqual(['lost-event']);
+      expect(tableRows(result, 'service.event_publication')!.map((r) => r.event_id), variant).toEqual(['evt-1']);
+    }
+  });
+
+  it('the same single-fault anomalies in every mode', () => {
+    const verdicts = (variant: string) =>
+      exploration.explored.runs.filter((r) => r.variant === variant).map((r) => `${r.faults.map((f) => `${f.kind}@${f.at}`).join()} ${r.idempotentConsumer} ${r.anomalies.join()}`);
+    expect(verdicts('registry-delete')).toEqual(verdicts('registry'));
+    expect(verdicts('registry-archive')).toEqual(verdicts('registry'));
   });
 });
 

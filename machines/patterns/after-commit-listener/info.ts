@@ -21,6 +21,18 @@ export const info: PatternInfo = {
       worstAnomaly: 'lost-event',
       summary: 'A publication row is committed with the order, marked completed after the send, and republished on restart if incomplete.',
     },
+    {
+      id: 'registry-delete',
+      label: 'Registry, completion mode DELETE',
+      worstAnomaly: 'lost-event',
+      summary: 'The registry as above, but a completed publication is deleted (Spring Modulith 1.3+ completion mode DELETE; UPDATE is the default): the table stays small and keeps no record of what was sent.',
+    },
+    {
+      id: 'registry-archive',
+      label: 'Registry, completion mode ARCHIVE',
+      worstAnomaly: 'lost-event',
+      summary: 'The registry as above, but a completed publication moves to event_publication_archive in one statement (completion mode ARCHIVE): the registry stays small, the archive grows.',
+    },
   ],
   hasConsumer: true,
   order: 50,

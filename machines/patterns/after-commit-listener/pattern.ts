@@ -32,6 +32,16 @@ import { amountFor, insertOrder } from '../../actors/order-writes';
 
 export const LISTENER_PARTICIPANT = 'listener';
 export const REGISTRY_VARIANT = 'registry';
+
+/**
+ * What the registry does with a publication once it is sent: Spring Modulith's completion modes
+ * (1.3+). UPDATE (the default) sets completion_date and keeps the row; DELETE removes it; ARCHIVE
+ * moves it to an archive table. The variants `registry-delete` and `registry-archive` run the
+ * other two, otherwise as `registry`.
+ */
+type CompletionMode = 'update' | 'delete' | 'archive';
+const COMPLETION_MODES: Readonly<Record<string, CompletionMode>> = { registry: 'update', 'registry-delete': 'delete', 'registry-archive': 'archive' };
+const completionModeOf = (variant: string): CompletionMode | null => (Object.hasOwn(COMPLETION_MODES, variant) ? COMPLETION_MODES[variant]! : null);
 /** The listener name Spring Modulith would store: which listener each publication is for. */
 const LISTENER_ID = 'shipping.OrderPlacedPublisher';
 
@@ -43,6 +53,16 @@ export const EVENT_PUBLICATION_TABLE = `CREATE TABLE service.event_publication (
   serialized_event text NOT NULL,
   publication_date timestamptz NOT NULL,
   completion_date timestamptz
+)`;
+
+/** Where ARCHIVE moves completed publications (Spring Modulith's event_publication_archive). */
+export const EVENT_PUBLICATION_ARCHIVE_TABLE = `CREATE TABLE service.event_publication_archive (
+  id integer PRIMARY KEY,
+  event_id text NOT NULL UNIQUE,
+  listener text NOT NULL,
+  serialized_event text NOT NULL,
+  publication_date timestamptz NOT NULL,
+  completion_date timestamptz NOT NULL
 )`;
 
 /** What the service hands to the listener after its commit. */
@@ -200,27 +220,57 @@ const send: Operation<ListenerContext> = {
   },
 };
 
-const completePublication: Operation<ListenerContext> = {
-  faults: ['commit-unknown'],
-  crashable: true,
-  latencyMs: 3,
-  intent: (context) => `marking the publication of order ${context.pending[0]?.orderId ?? '?'} completed`,
-  about: (context) => firstOrder(context.pending),
-  async run(ctx) {
-    const event = ctx.context.pending[0]!;
-    const result = await ctx.db.statement(
-      `complete publication ${event.publicationId}`,
-      'UPDATE service.event_publication SET completion_date = $2 WHERE id = $1',
-      [event.publicationId, ctx.timestamp()],
-    );
-    return {
-      event: { type: 'COMPLETED' },
-      caption: result.ok
-        ? `The listener marks order ${event.orderId}'s publication completed; the row stays.`
-        : `The listener cannot tell whether order ${event.orderId}'s publication was marked.`,
-    };
+interface CompletionStatement {
+  label: string;
+  sql: string;
+  /** The statement's parameters from the publication's id and the completion time. */
+  params: (id: number, at: string) => (number | string)[];
+  caption: string;
+}
+
+const COMPLETION_SQL: Record<CompletionMode, CompletionStatement> = {
+  update: {
+    label: 'complete publication',
+    sql: 'UPDATE service.event_publication SET completion_date = $2 WHERE id = $1',
+    params: (id, at) => [id, at],
+    caption: 'marks order N\'s publication completed; the row stays',
+  },
+  delete: {
+    label: 'delete completed publication',
+    sql: 'DELETE FROM service.event_publication WHERE id = $1',
+    params: (id) => [id],
+    caption: 'deletes order N\'s completed publication',
+  },
+  archive: {
+    label: 'archive completed publication',
+    // One statement, so the move is atomic without a transaction of its own.
+    sql: `WITH moved AS (DELETE FROM service.event_publication WHERE id = $1 RETURNING id, event_id, listener, serialized_event, publication_date)
+          INSERT INTO service.event_publication_archive SELECT id, event_id, listener, serialized_event, publication_date, $2 FROM moved`,
+    params: (id, at) => [id, at],
+    caption: 'moves order N\'s publication to the archive',
   },
 };
+
+function completePublication(mode: CompletionMode): Operation<ListenerContext> {
+  const { label, sql, params, caption } = COMPLETION_SQL[mode];
+  return {
+    faults: ['commit-unknown'],
+    crashable: true,
+    latencyMs: 3,
+    intent: (context) => `marking the publication of order ${context.pending[0]?.orderId ?? '?'} completed`,
+    about: (context) => firstOrder(context.pending),
+    async run(ctx) {
+      const event = ctx.context.pending[0]!;
+      const result = await ctx.db.statement(`${label} ${event.publicationId}`, sql, params(event.publicationId!, ctx.timestamp()));
+      return {
+        event: { type: 'COMPLETED' },
+        caption: result.ok
+          ? `The listener ${caption.replace('order N', `order ${event.orderId}`)}.`
+          : `The listener cannot tell whether order ${event.orderId}'s publication was completed.`,
+      };
+    },
+  };
+}
 
 const republishIncomplete: Operation<ListenerContext> = {
   faults: [],
@@ -262,17 +312,24 @@ function listenerMemory(context: unknown): TableSnapshot {
   };
 }
 
-async function registrySize(sources: InspectionSources): Promise<TableSnapshot> {
+const REGISTRY_NOTES: Record<CompletionMode, string> = {
+  update: 'Completed entries are never deleted here: the table grows by one row per event until a purge job removes them.',
+  delete: 'Completed entries are deleted: the table holds only incomplete publications, and no record of what was sent.',
+  archive: 'Completed entries move to event_publication_archive: the registry stays small, the archive grows until purged.',
+};
+
+async function registrySize(sources: InspectionSources, mode: CompletionMode): Promise<TableSnapshot> {
   const counts = await sources.runner.query<{ total: number; completed: number; incomplete: number }>(
     `SELECT count(*)::int AS total, count(completion_date)::int AS completed, (count(*) - count(completion_date))::int AS incomplete
      FROM service.event_publication`,
   );
   const row = counts.rows[0]!;
+  const archived = mode === 'archive' ? Number((await sources.runner.query<{ n: number }>('SELECT count(*)::int AS n FROM service.event_publication_archive')).rows[0]!.n) : null;
   return {
     name: 'publication registry size',
-    note: 'Completed entries are never deleted here: the table grows by one row per event until a purge job removes them.',
-    columns: ['rows', 'completed', 'incomplete'],
-    rows: [{ rows: Number(row.total), completed: Number(row.completed), incomplete: Number(row.incomplete) }],
+    note: REGISTRY_NOTES[mode],
+    columns: ['rows', 'completed', 'incomplete', ...(archived === null ? [] : ['archived'])],
+    rows: [{ rows: Number(row.total), completed: Number(row.completed), incomplete: Number(row.incomplete), ...(archived === null ? {} : { archived }) }],
   };
 }
 
@@ -282,13 +339,14 @@ export const pattern = definePattern({
   components: (wake) => ({ broker: broker(wake) }),
   outcome: (sources) => shipmentsOutcome(sources),
   client: (scenario) => clientProcess(scenario.orders),
-  schema: () => [ORDERS_TABLE, EVENT_PUBLICATION_TABLE, ...CONSUMER_TABLES],
-  inspect: async (sources, variant) => [
-    listenerMemory(sources.contexts[LISTENER_PARTICIPANT]),
-    ...(variant === REGISTRY_VARIANT ? [await registrySize(sources)] : []),
-  ],
+  schema: (variant) => [ORDERS_TABLE, EVENT_PUBLICATION_TABLE, ...(completionModeOf(variant) === 'archive' ? [EVENT_PUBLICATION_ARCHIVE_TABLE] : []), ...CONSUMER_TABLES],
+  inspect: async (sources, variant) => {
+    const mode = completionModeOf(variant);
+    return [listenerMemory(sources.contexts[LISTENER_PARTICIPANT]), ...(mode ? [await registrySize(sources, mode)] : [])];
+  },
   processes: (scenario): ProcessSpec[] => {
-    const registry = scenario.variant === REGISTRY_VARIANT;
+    const mode = completionModeOf(scenario.variant);
+    const registry = mode !== null;
     return [
       {
         id: SERVICE_PARTICIPANT,
@@ -301,7 +359,7 @@ export const pattern = definePattern({
         inProcessWith: SERVICE_PARTICIPANT,
         operations: {
           send,
-          'complete-publication': completePublication,
+          'complete-publication': completePublication(mode ?? 'update'),
           'republish-incomplete': republishIncomplete,
           restart: restartOperation('After-commit listener'),
         },

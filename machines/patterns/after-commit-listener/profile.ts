@@ -9,4 +9,7 @@ import type { AnomalyProfile } from '../../testing/anomaly-profile';
 export const anomalyProfile = {
   default: { off: ['lost-event', 'duplicate-delivery', 'duplicate-effect'], on: ['lost-event', 'duplicate-delivery'], settles: 'always' },
   registry: { off: ['lost-event', 'duplicate-delivery', 'duplicate-effect'], on: ['lost-event', 'duplicate-delivery'], settles: 'always' },
+  // The completion mode changes what stays in the tables, not what a fault does to delivery.
+  'registry-delete': { off: ['lost-event', 'duplicate-delivery', 'duplicate-effect'], on: ['lost-event', 'duplicate-delivery'], settles: 'always' },
+  'registry-archive': { off: ['lost-event', 'duplicate-delivery', 'duplicate-effect'], on: ['lost-event', 'duplicate-delivery'], settles: 'always' },
 } satisfies AnomalyProfile;

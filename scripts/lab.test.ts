@@ -3,36 +3,15 @@
  * Each spawn that runs a scenario boots Postgres (seconds), so assertions are grouped per spawn;
  * argument errors are caught before Postgres starts, so those spawns are cheap and run in parallel.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CompareData } from '../machines/compare/types';
 import type { ExploredPattern } from '../machines/kernel/explore';
 import type { RunResult } from '../machines/kernel/types';
 import { ANOMALY_IDS, PATTERN_IDS } from '../machines/kernel/vocabulary';
 import { findPattern } from '../machines/patterns/catalog';
+import { spawnLab, spawnNode, type Exit } from './cli/spawn-lab';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function spawnNode(nodeArgs: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { ...process.env, DEBUG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const lab = (...args: string[]) => spawnNode(['--import', 'tsx', 'scripts/lab.ts', ...args]);
+const lab = (...args: string[]) => spawnLab(args);
 
 const key = (faults: { kind: string; at: string }[], idempotent: boolean) =>
   `${faults.map((f) => `${f.kind}@${f.at}`).join('+') || 'none'} idem=${idempotent ? 'on' : 'off'}`;

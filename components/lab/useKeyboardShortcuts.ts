@@ -11,7 +11,8 @@ export interface ShortcutHandlers {
   closeHelp: () => void;
 }
 
-function isTyping(target: EventTarget | null): boolean {
+/** Keys typed into a field are text, not shortcuts (the presenter's keys follow the same rule). */
+export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof Element)) return false;
   return target.closest('input, textarea, select, [contenteditable="true"]') !== null;
 }

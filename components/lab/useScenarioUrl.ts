@@ -2,16 +2,10 @@
 
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { parseScenarioSearch, PRESENTATION_PARAMS, scenarioToQuery } from '../../machines/kernel/scenario';
+import { encodeQueryValue, parseScenarioSearch, PRESENTATION_PARAMS, scenarioToQuery } from '../../machines/kernel/scenario';
 import { faultTargetsOf } from '../../machines/patterns/fault-targets';
 import type { Scenario } from '../../machines/kernel/types';
 import type { PatternId } from '../../machines/kernel/vocabulary';
-
-// Faults read `crash@relay.mark:1`; keeping @ : , unescaped (all legal in a query) makes shared
-// links readable and matches what the command line prints.
-function encodeValue(value: string): string {
-  return encodeURIComponent(value).replace(/%40/g, '@').replace(/%3A/g, ':').replace(/%2C/g, ',');
-}
 
 /** The scenario and step, plus how the page is presented (an embed's panels and theme), kept as they were. */
 function toSearch(scenario: Scenario, step: number): string {
@@ -21,7 +15,7 @@ function toSearch(scenario: Scenario, step: number): string {
     const value = current.get(name);
     if (value !== null) query[name] = value;
   }
-  return '?' + Object.entries(query).map(([k, v]) => `${k}=${encodeValue(v)}`).join('&');
+  return '?' + Object.entries(query).map(([k, v]) => `${k}=${encodeQueryValue(v)}`).join('&');
 }
 
 /**

@@ -5,6 +5,7 @@ import { EMBED_NAMESPACE, type FigureCommand, type FigureMessage } from '../../m
 import { findPattern } from '../../machines/patterns/catalog';
 import { itemFigurePath, type AgendaItem } from '../../machines/workshop/agenda';
 import { BUTTON, BUTTON_PRIMARY } from '../lab/buttonStyles';
+import { isTyping } from '../lab/useKeyboardShortcuts';
 
 /** The presenter's keys, for the bar's help line and the overview's list. */
 export const PRESENTER_KEYS: readonly [string, string][] = [
@@ -47,10 +48,6 @@ function actionOf(event: KeyboardEvent, fromFigure: boolean): Action | null {
     default:
       return null;
   }
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"]') !== null;
 }
 
 /**

@@ -8,7 +8,18 @@
 export const ECHO_MAX_CHARS = 60;
 
 // C0 and C1 controls, DEL, the line/paragraph separators and the bidi embeddings and isolates.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_CLASS = '[\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
+const CONTROL = new RegExp(CONTROL_CLASS);
+const CONTROLS = new RegExp(CONTROL_CLASS, 'g');
+
+/**
+ * Text from outside shown as plain text on a page (a workshop's title, a note): every control
+ * and direction character becomes a space, runs of space one, and it is cut at `max` characters.
+ */
+export function plainText(text: string, max: number): string {
+  const plain = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+  return [...plain].slice(0, max).join('');
+}
 
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
 

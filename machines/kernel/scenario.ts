@@ -213,6 +213,18 @@ export function formatFault(fault: ArmedFault): string {
   return `${fault.kind}@${fault.at}`;
 }
 
+/**
+ * Percent-encoding that leaves what is legal in a query value and common in the lab's values
+ * readable: `@ : , / ?` (faults read `crash@relay.mark:1`), `=` when asked, and spaces as given
+ * (`+` in a query, literal inside a value that is itself a query). Shared links stay legible and
+ * match what the command line prints.
+ */
+export function encodeQueryValue(value: string, { spaces = '%20', equals = false }: { spaces?: string; equals?: boolean } = {}): string {
+  let text = encodeURIComponent(value).replace(/%40/g, '@').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3F/g, '?');
+  if (equals) text = text.replace(/%3D/g, '=');
+  return text.replace(/%20/g, spaces);
+}
+
 /** The query string for a scenario, leaving out whatever equals the default. */
 export function scenarioToQuery(scenario: Scenario, step?: number | null): Record<string, string> {
   const query: Record<string, string> = {};

@@ -11,6 +11,7 @@ import { explorePattern, type ExploredPattern, type ExploredRun } from '../kerne
 import type { PatternDefinition } from '../kernel/pattern';
 import { formatFault } from '../kernel/scenario';
 import type { RunResult } from '../kernel/types';
+import type { AnomalyId } from '../kernel/vocabulary';
 import { recordedStatePaths } from './statechart-states';
 
 /** Captions are narration for a sequence diagram: fewer than this many words. */
@@ -34,6 +35,17 @@ export function visitedKey(variant: string, idempotentConsumer: boolean, actor: 
 }
 
 /** What the claims read from every step of every run, gathered while exploring. */
+/**
+ * The single faults (as `kind@point`, sorted) under which the variant's runs show `anomaly`, with
+ * the idempotency switch off: what a variant that is meant to fix something is compared by.
+ */
+export function faultsShowing(explored: ExploredPattern, variant: string, anomaly: AnomalyId): string[] {
+  return explored.runs
+    .filter((r) => r.variant === variant && !r.idempotentConsumer && r.anomalies.includes(anomaly))
+    .map((r) => r.faults.map(formatFault).join())
+    .sort();
+}
+
 export interface StepObservations {
   /** How many steps the exploration's runs took in all. */
   steps: number;

@@ -5,8 +5,8 @@
  * and goes through the lab's own scenario parser: a bad item is left out with one line saying
  * why, the rest of the agenda still loads.
  */
-import { echo } from '../kernel/echo';
-import { parseScenarioSearch, PRESENTATION_PARAMS, scenarioToQuery } from '../kernel/scenario';
+import { echo, plainText } from '../kernel/echo';
+import { encodeQueryValue, parseScenarioSearch, PRESENTATION_PARAMS, scenarioToQuery } from '../kernel/scenario';
 import type { Scenario } from '../kernel/types';
 import type { PatternId } from '../kernel/vocabulary';
 import { findPattern, PATTERN_CATALOG } from '../patterns/catalog';
@@ -34,13 +34,6 @@ export interface Agenda {
   presenting: number | null;
   /** One readable line per part left out. */
   problems: string[];
-}
-
-/** Titles and notes are shown as text only; controls and surrounding spaces are dropped, length capped. */
-function cleanText(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
-  return [...plain].slice(0, max).join('');
 }
 
 /**
@@ -74,7 +67,7 @@ export function parseAgendaItem(text: string): AgendaItem | string {
   if (!info) return `names ${echo(path)}, not a pattern of the lab (patterns: ${PATTERN_CATALOG.map((p) => p.id).join(', ')})`;
 
   const params = new URLSearchParams(search);
-  const note = cleanText(params.get('note') ?? '', MAX_NOTE_CHARS);
+  const note = plainText(params.get('note') ?? '', MAX_NOTE_CHARS);
   params.delete('note');
   for (const name of PRESENTATION_PARAMS) params.delete(name);
   const parsed = parseScenarioSearch(info.id, params, info.variants.map((v) => v.id), faultTargetsOf(info.id));
@@ -84,24 +77,15 @@ export function parseAgendaItem(text: string): AgendaItem | string {
   return { pattern: info.id, scenario: parsed.scenario, step: parsed.step, note };
 }
 
-/**
- * Percent-encoding that leaves what is legal and common in the lab's values readable (`@ : , / ?`,
- * and `=` where asked). Items nest a query inside a query, so every escape an item needs is
- * escaped again by the agenda; keeping spaces literal inside an item (the agenda writes them as
- * `+`) keeps a note readable in the address instead of `%2520` at every word.
- */
-function encodeReadably(value: string, { spaces, equals }: { spaces: string; equals: boolean }): string {
-  let text = encodeURIComponent(value).replace(/%40/g, '@').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3F/g, '?');
-  if (equals) text = text.replace(/%3D/g, '=');
-  return text.replace(/%20/g, spaces);
-}
-
+// Items nest a query inside a query, so every escape an item needs is escaped again by the
+// agenda: spaces stay literal inside an item (the agenda writes them as `+`), keeping a note
+// readable in the address instead of `%2520` at every word.
 /** The item as the agenda stores it: `pattern?query`, defaults left out. */
 export function formatAgendaItem(item: AgendaItem): string {
   const query: Record<string, string> = scenarioToQuery(item.scenario, item.step);
   if (item.note) query.note = item.note;
   const text = Object.entries(query)
-    .map(([name, value]) => `${name}=${encodeReadably(value, { spaces: ' ', equals: false })}`)
+    .map(([name, value]) => `${name}=${encodeQueryValue(value, { spaces: ' ' })}`)
     .join('&');
   return text ? `${item.pattern}?${text}` : item.pattern;
 }
@@ -114,7 +98,7 @@ export function parseAgenda(search: URLSearchParams): Agenda {
     if (!known.has(name)) problems.push(`parameter ${echo(name)} is not one the agenda reads (it reads ${AGENDA_PARAMS.join(', ')}); ignored it`);
   }
   const rawTitle = search.get('title') ?? '';
-  const title = cleanText(rawTitle, MAX_TITLE_CHARS);
+  const title = plainText(rawTitle, MAX_TITLE_CHARS);
   if ([...rawTitle.trim()].length > MAX_TITLE_CHARS) problems.push(`title is longer than ${MAX_TITLE_CHARS} characters; cut it there`);
 
   const entries = search.getAll('s');
@@ -148,7 +132,7 @@ export function agendaToSearch(agenda: Pick<Agenda, 'title' | 'items' | 'present
 
 /** A query string (`?…`, or nothing when empty), readable the way the lab writes its links. */
 function readableQuery(parts: readonly (readonly [string, string])[]): string {
-  const text = parts.map(([name, value]) => `${name}=${encodeReadably(value, { spaces: '+', equals: true })}`).join('&');
+  const text = parts.map(([name, value]) => `${name}=${encodeQueryValue(value, { spaces: '+', equals: true })}`).join('&');
   return text ? `?${text}` : '';
 }
 
@@ -176,5 +160,5 @@ export function describeItem(item: AgendaItem): string {
 
 /** A lesson's figure as an agenda item, its caption the note the room reads while predicting. */
 export function itemFromFigure(figure: { scenario: Scenario; step: number | null; caption: string }): AgendaItem {
-  return { pattern: figure.scenario.pattern, scenario: figure.scenario, step: figure.step, note: cleanText(figure.caption, MAX_NOTE_CHARS) };
+  return { pattern: figure.scenario.pattern, scenario: figure.scenario, step: figure.step, note: plainText(figure.caption, MAX_NOTE_CHARS) };
 }

@@ -4,25 +4,15 @@
  * minute here; the full set is `lab crosscheck all`). Skipped, and said so, when no server is set,
  * so `npm test` passes on a laptop without PostgreSQL.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { spawnLab } from './spawn-lab';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const url = process.env.LAB_DATABASE_URL;
 if (!url) console.log('crosscheck.test.ts: LAB_DATABASE_URL is not set; skipped the cross-check of PGlite against a real PostgreSQL (bash .ci/run starts one)');
 
 describe.skipIf(!url)('PGlite against the PostgreSQL server in LAB_DATABASE_URL', () => {
   it('gives the same trace and outcome on both for every run of the quick subset of every pattern', { timeout: 600_000 }, async () => {
-    const exit = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lab.ts', 'crosscheck', 'all', '--quick', '--json'], { cwd: ROOT, env: { ...process.env, DEBUG: '' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const exit = await spawnLab(['crosscheck', 'all', '--quick', '--json']);
     // The per-pattern lines and the server's version, in the test log.
     console.log(exit.stderr.trimEnd());
     const result = JSON.parse(exit.stdout) as { runs: number; agree: number; patterns: { pattern: string; differences: unknown[]; skipped?: string }[] };

@@ -2,24 +2,12 @@
  * `--database-url` as a user meets it: a bad URL or an unreachable server is exit 2 with one line
  * saying what is wrong (and no password echoed), before PGlite or anything else starts.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDatabaseUrl, serverTarget } from './server';
+import { spawnLab } from './spawn-lab';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function lab(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lab.ts', ...args], { cwd: ROOT, env: { ...process.env, DEBUG: '', LAB_DATABASE_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// The server flag must not be supplied by the environment of whoever runs the tests.
+const lab = (...args: string[]) => spawnLab(args, { LAB_DATABASE_URL: '' });
 
 describe('--database-url', () => {
   it('accepts postgres:// and postgresql:// URLs that name a host and a database', () => {

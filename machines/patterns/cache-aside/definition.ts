@@ -29,7 +29,7 @@ export function cacheAsidePattern(info: PatternInfo, step: CacheStep): PatternDe
     // double-delete (cache-delete's): each writer deletes the key twice, a delay apart.
     processes: ({ variant }) => {
       const versioned = variant === VERSIONED_SET;
-      return [...writerProcesses(step, versioned, variant === DOUBLE_DELETE), readerProcess(undefined, versioned)];
+      return [...writerProcesses(step, { versioned, deleteAgain: variant === DOUBLE_DELETE }), readerProcess({ versioned })];
     },
     inspect: async (sources) => cacheAsideInspections(sources),
   });

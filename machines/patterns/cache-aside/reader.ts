@@ -150,7 +150,8 @@ const fill = (versioned: boolean): Operation<ReaderContext> => ({
   },
 });
 
-export function readerProcess(readAt: readonly number[] = READ_TIMES, versioned = false): ProcessSpec {
+/** `versioned`: the fill is a compare-and-set on the version, like the writers' SETs (versioned-set). */
+export function readerProcess({ readAt = READ_TIMES, versioned = false }: { readAt?: readonly number[]; versioned?: boolean } = {}): ProcessSpec {
   return {
     id: READER_PARTICIPANT,
     machine: readerMachine,

@@ -223,7 +223,7 @@ function deleteAgainOperation(who: string): Operation<WriterContext> {
  * SETs are compare-and-set on the row's version (cache-set's versioned-set); `deleteAgain`: they
  * delete twice, a delay apart (cache-delete's double-delete).
  */
-export function writerProcesses(step: CacheStep, versioned = false, deleteAgain = false): ProcessSpec[] {
+export function writerProcesses(step: CacheStep, { versioned = false, deleteAgain = false }: { versioned?: boolean; deleteAgain?: boolean } = {}): ProcessSpec[] {
   const machine = createWriterMachine(step, deleteAgain);
   const writers: [string, string][] = [
     [SERVICE_PARTICIPANT, WRITER_LABEL],

@@ -3,7 +3,7 @@ import { formatFault } from '../../kernel/scenario';
 import type { RunResult, TableSnapshot } from '../../kernel/types';
 import { lab } from '../../testing/lab-driver';
 import { describeExplorationClaims } from '../../testing/explored-claims';
-import { useExploration } from '../../testing/exploration';
+import { faultsShowing, useExploration } from '../../testing/exploration';
 import { useLabPostgres } from '../../testing/postgres';
 import { pattern as cacheDelete } from './pattern';
 import { anomalyProfile } from './profile';
@@ -177,11 +177,7 @@ describe('cache-delete, double-delete: delete, wait, delete again', () => {
   });
 
   it('across every single fault it changes no verdict: each stale run of the plain DEL is stale here too', () => {
-    const staleUnder = (variant: string) =>
-      exploration.explored.runs
-        .filter((r) => r.variant === variant && !r.idempotentConsumer && r.anomalies.includes('stale-cache'))
-        .map((r) => r.faults.map(formatFault).join())
-        .sort();
+    const staleUnder = (variant: string) => faultsShowing(exploration.explored, variant, 'stale-cache');
     expect(staleUnder('double-delete')).toEqual(staleUnder('default'));
   });
 });

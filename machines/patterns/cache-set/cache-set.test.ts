@@ -3,7 +3,7 @@ import { formatFault } from '../../kernel/scenario';
 import type { RunResult, TableSnapshot } from '../../kernel/types';
 import { lab } from '../../testing/lab-driver';
 import { describeExplorationClaims } from '../../testing/explored-claims';
-import { useExploration } from '../../testing/exploration';
+import { faultsShowing, useExploration } from '../../testing/exploration';
 import { useLabPostgres } from '../../testing/postgres';
 import { pattern as cacheSet } from './pattern';
 import { anomalyProfile } from './profile';
@@ -183,11 +183,7 @@ describe('cache-set, versioned-set: compare-and-set on the version', () => {
   });
 
   it('across every single fault it closes exactly the races of order, not those of a missing SET', () => {
-    const staleUnder = (variant: string) =>
-      exploration.explored.runs
-        .filter((r) => r.variant === variant && !r.idempotentConsumer && r.anomalies.includes('stale-cache'))
-        .map((r) => r.faults.map(formatFault).join())
-        .sort();
+    const staleUnder = (variant: string) => faultsShowing(exploration.explored, variant, 'stale-cache');
     const plain = staleUnder('default');
     const guarded = staleUnder('versioned-set');
     expect(plain.filter((f) => !guarded.includes(f))).toEqual(['pause@reader.fill:1']);

@@ -44,6 +44,11 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'OrderConfirmed before OrderPlaced',
   },
   {
+    pattern: 'outbox-polling',
+    query: 'variant=notify&faults=crash@relay.publish:1',
+    expect: [],
+  },
+  {
     pattern: 'two-phase-commit',
     query: 'faults=crash@coordinator.commit-db:1',
     expect: ['blocked'],

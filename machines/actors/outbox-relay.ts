@@ -76,7 +76,8 @@ export const pollingRelayMachine = setup({
   on: { CRASH: `.${CRASHED_STATE}` },
 });
 
-const poll: Operation<RelayContext> = {
+/** Reads the oldest unpublished rows; shared with the relay that wakes on notifications. */
+export const pollOutbox: Operation<RelayContext> = {
   faults: [],
   crashable: true,
   latencyMs: 3,
@@ -162,5 +163,5 @@ export function relayMemory(context: unknown): TableSnapshot {
 }
 
 export function pollingRelayProcess(label: string): ProcessSpec {
-  return { id: RELAY_PARTICIPANT, machine: pollingRelayMachine, operations: { poll, publish: publishOutboxRow, mark: markOutboxRow, restart: restartOperation(label) } };
+  return { id: RELAY_PARTICIPANT, machine: pollingRelayMachine, operations: { poll: pollOutbox, publish: publishOutboxRow, mark: markOutboxRow, restart: restartOperation(label) } };
 }

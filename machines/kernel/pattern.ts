@@ -61,8 +61,12 @@ export interface OperationContext<TContext> {
   /** Readable ids, numbered per prefix within the run: `evt-1`, `evt-2`… */
   nextId(prefix: string): string;
   emit(entry: Omit<TraceEntry, 'seq' | 'step' | 't'>): void;
-  /** Delivers an event to another process participant; false (and dropped) if it is down. */
-  send(to: string, event: KernelEvent): boolean;
+  /**
+   * Delivers an event to another process participant; false (and dropped) if it is down. A
+   * refused delivery shows as the target refusing the connection, unless `quiet`: for what the
+   * sender never hears back about (a notification nobody listens to), which the caller traces.
+   */
+  send(to: string, event: KernelEvent, options?: { quiet?: boolean }): boolean;
   /** Records that the armed fault took effect here. */
   strike(): void;
 }

@@ -98,7 +98,7 @@ describe('the instruments of the reachability claim', () => {
     const applyingElsewhere = observedVisiting((key, states) => (defaultConsumer.includes(key) ? states.filter((s) => s !== 'applying') : states));
     expect(unreachedStates(outbox, applyingElsewhere)).toEqual([]);
     const applyingNowhere = observedVisiting((key, states) => (key.endsWith(' consumer') ? states.filter((s) => s !== 'applying') : states));
-    expect(unreachedStates(outbox, applyingNowhere)).toEqual(['default consumer: applying', 'id-cursor consumer: applying', 'competing-relays consumer: applying', 'auto-commit consumer: applying']);
+    expect(unreachedStates(outbox, applyingNowhere)).toEqual(['default consumer: applying', 'id-cursor consumer: applying', 'competing-relays consumer: applying', 'auto-commit consumer: applying', 'notify consumer: applying']);
   });
 
   it('finds every machine of every pattern with states to reach, its start among them', () => {

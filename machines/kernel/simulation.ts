@@ -263,7 +263,7 @@ export class Simulation {
         timestamp: () => this.clock.timestamp(),
         nextId: (prefix) => this.#ids.next(prefix),
         emit,
-        send: (to, sent) => this.#deliver(process.spec.id, to, sent, now + latency, emit),
+        send: (to, sent, options) => this.#deliver(process.spec.id, to, sent, now + latency, options?.quiet ? () => undefined : emit),
         strike: sink.strike,
       };
       const result = await op.run(ctx);

@@ -13,6 +13,18 @@ export interface SqlRunner {
     params?: unknown[],
   ): Promise<{ rows: R[]; affectedRows?: number }>;
   exec(sql: string): Promise<unknown>;
+  /**
+   * Calls `listener` for every NOTIFY Postgres delivers to this session (after `LISTEN`), until
+   * the returned function is called. PGlite has it; the lab asks only around a commit, the one
+   * moment Postgres delivers a transaction's notifications.
+   */
+  onNotification?(listener: (channel: string, payload: string) => void): () => void;
+}
+
+/** A notification Postgres delivered when a transaction committed (LISTEN / NOTIFY). */
+export interface Notification {
+  channel: string;
+  payload: string;
 }
 
 export interface QueryResult<R> {
@@ -25,9 +37,9 @@ export interface Transaction {
 }
 
 export type DatabaseOutcome<T> =
-  | { ok: true; value: T }
+  | { ok: true; value: T; notifications?: readonly Notification[] }
   /** `committed` tells the truth the caller did not get to see (commit-outcome-unknown). */
-  | { ok: false; committed: boolean; error: string };
+  | { ok: false; committed: boolean; error: string; notifications?: readonly Notification[] };
 
 export interface TracedDatabase {
   /** BEGIN, whatever the body runs, COMMIT — or ROLLBACK when a statement fails. */
@@ -156,7 +168,16 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
       if (isLockRefusal(error)) sink.lockRefused();
       return { ok: false, committed: false, error: errorText(error) };
     }
-    await runner.exec(finish);
+    // Postgres hands a transaction's notifications to the listening sessions as it commits, and
+    // never when it rolls back: what this commit delivered is what was heard during it.
+    const notifications: Notification[] = [];
+    const stopListening = runner.onNotification?.((channel, payload) => notifications.push({ channel, payload }));
+    try {
+      await runner.exec(finish);
+    } finally {
+      stopListening?.();
+    }
+    const heard = notifications.length > 0 ? { notifications } : {};
     statements.push(finish);
     sink.markMutation();
     sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: statements, ok: true });
@@ -164,10 +185,10 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
     if (ambiguous) {
       sink.strike();
       reply(`connection lost during ${finish}: outcome unknown`, false, ambiguous);
-      return { ok: false, committed: true, error: `connection lost during ${finish}` };
+      return { ok: false, committed: true, error: `connection lost during ${finish}`, ...heard };
     }
     reply(finishedReply, true, undefined);
-    return { ok: true, value };
+    return { ok: true, value, ...heard };
   }
 
   return {

@@ -68,7 +68,9 @@ export type TraceKind =
   /** A call on the cache (GET, SET, DEL). */
   | 'cache'
   /** A process freezing for a while (a `pause` fault). */
-  | 'pause';
+  | 'pause'
+  /** A notification Postgres hands to a listening session when a transaction commits (LISTEN / NOTIFY). */
+  | 'notify';
 
 /** One arrow of the sequence diagram (or one mark on a lifeline when `from === to`). */
 export interface TraceEntry {

@@ -87,6 +87,16 @@ export class ServerRunner implements SqlRunner {
     return { rows: result.rows as R[], affectedRows: affectedRowsOf(result.command, result.rowCount), fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
   }
 
+  /**
+   * The server sends a session's own notifications before it says it is ready for the next
+   * query, so they arrive while the COMMIT that delivered them is still running, as in PGlite.
+   */
+  onNotification(listener: (channel: string, payload: string) => void): () => void {
+    const handler = (message: pg.Notification) => listener(message.channel, message.payload ?? '');
+    this.#client.on('notification', handler);
+    return () => this.#client.off('notification', handler);
+  }
+
   /** Simple protocol: several statements in one string run as one implicit transaction, as in PGlite. */
   async exec(sql: string): Promise<unknown> {
     return this.#client.query(sql);

@@ -37,6 +37,7 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     'id-cursor': crash('consumer.fetch:1', 'lost-event'),
     'competing-relays': crash('relay-2.mark:1', 'duplicate-effect'),
     'auto-commit': crash('consumer.apply:1', 'lost-event'),
+    notify: crash('relay.mark:1', 'duplicate-effect'),
   },
   'outbox-cdc': {
     default: crash('connector.publish:2', 'duplicate-effect'),

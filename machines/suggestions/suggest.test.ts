@@ -30,8 +30,8 @@ describe('what the outcome panel suggests trying next', () => {
   it('switches to the variant whose worst single fault cannot cause what this run showed', () => {
     const run = scenario('outbox-polling', { variant: 'id-cursor', faults: [{ kind: 'crash', at: 'consumer.fetch:1' }] });
     const fixes = suggestNext(info('outbox-polling'), run, outcome('lost-event')).filter((s) => s.kind === 'fixing-variant');
-    // default and competing-relays can at worst duplicate an effect: neither can lose an event.
-    expect(fixes.map((s) => s.scenario.variant)).toEqual(['default', 'competing-relays']);
+    // default, competing-relays and notify can at worst duplicate an effect: none can lose an event.
+    expect(fixes.map((s) => s.scenario.variant)).toEqual(['default', 'competing-relays', 'notify']);
     expect(fixes[0]!.why).toMatch(/duplicate effect, so lost event cannot happen there/);
   });
 

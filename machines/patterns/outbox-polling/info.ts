@@ -44,13 +44,20 @@ export const info: PatternInfo = {
       summary:
         'The relay is the default one; the consumer\'s offsets are auto-committed as soon as a batch is handed to it, before any shipment exists, as librdkafka does by default (enable.auto.commit with auto.offset.store, every 5 s there, at once here). A crash before the effect skips the event for good: at most once, though the outbox delivered it. The Java client commits in poll() what the previous poll returned, which only loses events handed to another thread.',
     },
+    {
+      id: 'notify',
+      label: 'Relay woken by NOTIFY',
+      worstAnomaly: 'duplicate-effect',
+      summary:
+        'The service\'s transaction also runs pg_notify, which Postgres delivers only when it commits; the listening relay wakes and drains the outbox at once instead of waiting out its poll. Postgres stores no notification: one sent while the relay is down is lost, and the row waits for the fallback poll (5 s here; a tuning choice, from seconds to minutes). Delivery is still at least once: a crash between publish and mark sends again.',
+    },
   ],
   hasConsumer: true,
   order: 60,
   faultTargets: {
     client: ['send-order'],
     service: ['write-order', 'restart', 'reserve-id'],
-    relay: ['poll', 'publish', 'mark', 'restart', 'claim'],
+    relay: ['poll', 'publish', 'mark', 'restart', 'claim', 'listen'],
     consumer: ['fetch', 'apply', 'commit-offset', 'restart', 'auto-commit'],
     'relay-2': ['claim', 'publish', 'mark', 'restart'],
   },

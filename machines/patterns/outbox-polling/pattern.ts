@@ -6,7 +6,8 @@
  * Variants change the relay: `id-cursor` polls `WHERE id > last_seen` (and loses a row whose
  * lower id commits late), `competing-relays` runs two relays that claim rows with leases (and
  * publish one order's events out of order), `auto-commit` keeps the default relay but lets the
- * consumer's offsets be committed before its effects (and lose an event to a crash in between).
+ * consumer's offsets be committed before its effects (and lose an event to a crash in between),
+ * `notify` wakes the relay with LISTEN / NOTIFY and keeps a slow poll for what it missed.
  */
 import type { Operation } from '../../kernel/pattern';
 import { CLIENT_PARTICIPANT, clientProcess } from '../../actors/client';
@@ -23,6 +24,7 @@ import { definePattern } from '../../kernel/pattern';
 import { broker } from '../../actors/components';
 import { shipmentsOutcome } from '../../actors/outcome-sources';
 import { info } from './info';
+import { deliverOutboxNotifications, notifiedRelayProcess, OUTBOX_CHANNEL } from '../../actors/notified-relay';
 import { amountFor, insertOrder } from '../../actors/order-writes';
 
 type ServiceContext = OrderServiceContext;
@@ -33,7 +35,7 @@ export const outboxService = createSingleWriteServiceMachine<ServiceContext>(() 
  * The service's one transaction: the order and one outbox row per event. The default writes
  * OrderPlaced only; competing relays need a second event of the same order to show its order.
  */
-const writeOrderAndOutbox = (eventTypes: readonly string[]): Operation<ServiceContext> => ({
+const writeOrderAndOutbox = (eventTypes: readonly string[], { notify = false } = {}): Operation<ServiceContext> => ({
   faults: ['db-write-fails', 'commit-unknown'],
   crashable: true,
   latencyMs: 5,
@@ -53,7 +55,11 @@ const writeOrderAndOutbox = (eventTypes: readonly string[]): Operation<ServiceCo
           [eventIds[i]!, String(request.orderId), eventType, JSON.stringify({ orderId: request.orderId, amountCents: request.amountCents }), at],
         );
       }
+      // Queued with the transaction: Postgres sends it on COMMIT and drops it on ROLLBACK.
+      if (notify) await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, eventIds.join(',')]);
     });
+    // Whatever the service heard back, a commit that took effect delivered its notification.
+    deliverOutboxNotifications(ctx, written.notifications);
     if (!written.ok) {
       ctx.emit({ from: 'service', to: CLIENT_PARTICIPANT, kind: 'reply', label: '500 Internal Server Error', ok: false });
       return {
@@ -77,11 +83,11 @@ const writeOrderAndOutbox = (eventTypes: readonly string[]): Operation<ServiceCo
 
 export const SECOND_RELAY_PARTICIPANT = 'relay-2';
 
-function serviceProcess(eventTypes: readonly string[]) {
+function serviceProcess(eventTypes: readonly string[], options: { notify?: boolean } = {}) {
   return {
     id: SERVICE_PARTICIPANT,
     machine: outboxService,
-    operations: { 'write-order': writeOrderAndOutbox(eventTypes), restart: restartOperation('Order service') },
+    operations: { 'write-order': writeOrderAndOutbox(eventTypes, options), restart: restartOperation('Order service') },
   };
 }
 
@@ -99,6 +105,11 @@ export const pattern = definePattern({
     // Every variant has the table (the catalogue lists it); only competing relays' consumer fills it.
     APPLIED_EVENTS_TABLE,
   ],
+  // The session's LISTEN outlives a run; each notify run starts with nobody listening, so it
+  // cannot depend on the runs before it.
+  prepareRun: async (runner, variant) => {
+    if (variant === 'notify') await runner.exec('UNLISTEN *');
+  },
   inspect: async ({ contexts, runner }, variant) => {
     if (variant === 'id-cursor') return [idCursorRelayMemory(contexts[RELAY_PARTICIPANT])];
     if (variant === 'competing-relays') {
@@ -121,6 +132,9 @@ export const pattern = definePattern({
         claimingRelayProcess(SECOND_RELAY_PARTICIPANT, 'Outbox relay 2'),
         consumerProcess(ORDERS_TOPIC, 'Shipping consumer', { recordApplied: true }),
       ];
+    }
+    if (variant === 'notify') {
+      return [serviceProcess(['OrderPlaced'], { notify: true }), notifiedRelayProcess('Outbox relay'), consumerProcess(ORDERS_TOPIC, 'Shipping consumer')];
     }
     return [
       serviceProcess(['OrderPlaced']),

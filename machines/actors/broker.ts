@@ -8,9 +8,9 @@ import { hashString } from '../kernel/rng';
 import type { TopicMessage, TopicSnapshot } from '../kernel/types';
 import { armedOneOf, type TraceSink } from '../kernel/traced-database';
 import type { FaultKind } from '../kernel/vocabulary';
-import type { BrokerCapability, BrokerPort, OutgoingMessage, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
+import type { BrokerCapability, BrokerPort, OutgoingMessage, ProducerStamp, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
 
-export type { BrokerCapability, BrokerPort, OutgoingMessage, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
+export type { BrokerCapability, BrokerPort, OutgoingMessage, ProducerStamp, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
 
 export const BROKER_PARTICIPANT = 'broker';
 export const DEFAULT_PARTITIONS = 2;
@@ -31,10 +31,15 @@ interface BrokerContext {
    * the coordinator commits them (only an XA-capable broker ever holds any).
    */
   prepared?: Record<string, OutgoingMessage[]>;
+  /** Idempotent producers: `pid/topic/partition` → the last sequence stored and where. */
+  producers?: Record<string, { sequence: number; offset: number }>;
+  /** Producer ids handed out so far (InitProducerId). */
+  producerIds?: number;
 }
 
 type BrokerEvent =
-  | { type: 'APPEND'; message: OutgoingMessage; at: number }
+  | { type: 'APPEND'; message: OutgoingMessage; at: number; producer?: ProducerStamp }
+  | { type: 'INIT_PRODUCER' }
   | { type: 'FETCHED'; refs: string[] }
   | { type: 'COMMIT_OFFSET'; group: string; topic: string; partition: number; offset: number }
   | { type: 'XA_PREPARE'; gid: string; message: OutgoingMessage }
@@ -46,6 +51,11 @@ export function messageRef(m: { topic: string; partition: number; offset: number
 
 export function partitionFor(key: string, partitions: number = DEFAULT_PARTITIONS): number {
   return hashString(key) % partitions;
+}
+
+/** Where the broker keeps an idempotent producer's last sequence: per producer and partition, as Kafka does. */
+export function producerPartitionKey(producerId: number, topic: string, partition: number): string {
+  return `${producerId}/${topic}/${partition}`;
 }
 
 function emptyPartitions(): StoredMessage[][] {
@@ -71,8 +81,16 @@ export const brokerMachine = setup({
               const nextTopic = topic.map((p, i) => (i === partition ? [...p, stored] : p));
               return { ...context.partitions, [event.message.topic]: nextTopic };
             },
+            producers: ({ context, event }) => {
+              if (!event.producer) return context.producers;
+              const partitions = context.partitions[event.message.topic] ?? emptyPartitions();
+              const partition = partitionFor(event.message.key, partitions.length);
+              const key = producerPartitionKey(event.producer.producerId, event.message.topic, partition);
+              return { ...context.producers, [key]: { sequence: event.producer.sequence, offset: partitions[partition]?.length ?? 0 } };
+            },
           }),
         },
+        INIT_PRODUCER: { actions: assign({ producerIds: ({ context }) => (context.producerIds ?? 0) + 1 }) },
         FETCHED: {
           actions: assign({
             deliveries: ({ context, event }) => {
@@ -180,13 +198,25 @@ export class Broker {
     });
   }
 
+  /** The stored record this stamp was first written as, when the producer sends it again. */
+  #storedStamp(message: OutgoingMessage, producer: ProducerStamp): StoredMessage | undefined {
+    const log = this.context.partitions[message.topic] ?? emptyPartitions();
+    const partition = partitionFor(message.key, log.length);
+    const last = this.context.producers?.[producerPartitionKey(producer.producerId, message.topic, partition)];
+    // Kafka keeps the last five batches per producer and partition; one record per batch here, and
+    // a resend is always of the latest, so the last sequence is what a duplicate matches.
+    if (!last || producer.sequence !== last.sequence) return undefined;
+    return log[partition]![last.offset];
+  }
+
   port(sink: TraceSink, now: number): BrokerPort {
     const emit = sink.emit;
     return {
-      publish: (message) => {
+      publish: (message, producer) => {
         const armed = armedOneOf(sink, PUBLISH_FAULTS);
         const fault = armed?.kind;
-        const label = `publish ${message.eventType} (order ${message.orderId}) → ${message.topic}`;
+        const stamp = producer ? ` [pid ${producer.producerId}, seq ${producer.sequence}]` : '';
+        const label = `publish ${message.eventType} (order ${message.orderId}) → ${message.topic}${stamp}`;
         if (fault === 'broker-unavailable' || fault === 'publish-timeout-lost') {
           sink.strike();
           emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: false, fault: armed! });
@@ -194,7 +224,19 @@ export class Broker {
           emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: error, ok: false, fault: armed! });
           return { ok: false, stored: null, error };
         }
-        this.#send({ type: 'APPEND', message, at: now });
+        const duplicate = producer ? this.#storedStamp(message, producer) : undefined;
+        if (duplicate) {
+          // A resend of a stamp the log already holds: answered with the first copy's offset, nothing appended.
+          emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label, ok: true });
+          if (fault === 'publish-timeout-stored') {
+            sink.strike();
+            emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'error', label: `ack lost: timed out (already stored at ${messageRef(duplicate)})`, ok: false, fault: armed! });
+            return { ok: false, stored: duplicate, error: 'request timed out' };
+          }
+          emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: `duplicate sequence: ack ${messageRef(duplicate)}, not stored again`, ok: true });
+          return { ok: true, stored: duplicate };
+        }
+        this.#send({ type: 'APPEND', message, at: now, ...(producer ? { producer } : {}) });
         sink.markMutation();
         this.onAppend();
         const log = this.context.partitions[message.topic]!;
@@ -207,6 +249,14 @@ export class Broker {
         }
         emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: `ack ${messageRef(stored)}`, ok: true });
         return { ok: true, stored };
+      },
+
+      initProducerId: () => {
+        this.#send({ type: 'INIT_PRODUCER' });
+        const id = this.context.producerIds!;
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'request', label: 'InitProducerId', ok: true });
+        emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: `producer id ${id}`, ok: true });
+        return id;
       },
 
       fetch: (group, topic, positions, max) => {

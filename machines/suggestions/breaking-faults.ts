@@ -21,7 +21,7 @@ const crash = (at: string, shows: AnomalyId): BreakingFault => ({ fault: { kind:
 export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, BreakingFault>>>> = {
   'naive-db-first': { default: crash('service.publish:1', 'lost-event') },
   'naive-broker-first': { default: crash('service.write-order:1', 'phantom-event') },
-  'retry-in-catch': { default: crash('service.publish:1', 'lost-event') },
+  'retry-in-catch': { default: crash('service.publish:1', 'lost-event'), 'idempotent-producer': crash('service.publish:1', 'lost-event') },
   'two-phase-commit': {
     default: crash('coordinator.prepare-broker:1', 'blocked'),
     'kafka-broker': crash('coordinator.prepare-broker:1', 'blocked'),

@@ -23,9 +23,22 @@ export interface StoredMessage extends OutgoingMessage {
   storedAt: number;
 }
 
+/**
+ * What an idempotent producer stamps on each record: its producer id and a sequence number that
+ * grows by one per record and partition. The broker stores a stamp once; a resend of the same
+ * stamp is answered with the stored record's offset instead of a second copy.
+ */
+export interface ProducerStamp {
+  producerId: number;
+  sequence: number;
+}
+
 /** The calls a participant makes on the broker during one operation. */
 export interface BrokerPort {
-  publish(message: OutgoingMessage): PublishOutcome;
+  /** `producer` only from an idempotent producer: the broker then drops a resent stamp. */
+  publish(message: OutgoingMessage, producer?: ProducerStamp): PublishOutcome;
+  /** Kafka's InitProducerId: a new producer id, one per producer session (a restart gets another). */
+  initProducerId(): number;
   /** Reads from each partition's position on; counts each message as delivered. */
   fetch(group: string, topic: string, positions: number[], max: number): StoredMessage[];
   commitOffset(group: string, topic: string, partition: number, offset: number): void;

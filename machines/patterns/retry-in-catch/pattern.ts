@@ -36,9 +36,10 @@ import { broker } from '../../actors/components';
 import { shipmentsOutcome } from '../../actors/outcome-sources';
 import { info } from './info';
 import { amountFor, insertOrder } from '../../actors/order-writes';
+import { MAX_RETRIES } from './retry-limit';
+import { idempotentProducerServiceProcess } from './idempotent-producer';
 
-/** Publish attempts the catch block makes before it gives up and rethrows. */
-export const MAX_RETRIES = 3;
+export { MAX_RETRIES } from './retry-limit';
 
 interface ServiceContext extends OrderServiceContext {
   eventId: string | null;
@@ -177,8 +178,8 @@ export const pattern = definePattern({
   outcome: (sources) => shipmentsOutcome(sources),
   client: (scenario) => clientProcess(scenario.orders),
   schema: () => [ORDERS_TABLE, ...CONSUMER_TABLES],
-  processes: () => [
-    {
+  processes: ({ variant }) => [
+    variant === 'idempotent-producer' ? idempotentProducerServiceProcess(writeOrder as Operation<never>) : {
       id: SERVICE_PARTICIPANT,
       machine: retryInCatchService,
       operations: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lab } from '../../testing/lab-driver';
 import { describeExplorationClaims } from '../../testing/explored-claims';
-import { useExploration } from '../../testing/exploration';
+import { faultsShowing, useExploration } from '../../testing/exploration';
 import { useLabPostgres } from '../../testing/postgres';
 import { MAX_RETRIES, pattern as retryInCatch } from './pattern';
 import { anomalyProfile } from './profile';
@@ -70,6 +70,14 @@ describe('retry-in-catch', () => {
     expect(seen.has('out-of-order')).toBe(false);
     expect(seen.has('blocked')).toBe(false);
     expect(explored.runs.filter((r) => r.idempotentConsumer).flatMap((r) => r.anomalies)).not.toContain('duplicate-effect');
+  });
+
+  it('with an idempotent producer, no single publish fault duplicates an event any more; consumer crashes still do', () => {
+    const duplicating = (variant: string) => faultsShowing(exploration.explored, variant, 'duplicate-delivery');
+    expect(duplicating('default').some((f) => f.startsWith('publish-timeout-stored@service.publish'))).toBe(true);
+    const idempotent = duplicating('idempotent-producer');
+    expect(idempotent.length).toBeGreaterThan(0);
+    expect(idempotent.every((f) => f.includes('@consumer.'))).toBe(true);
   });
 });
 

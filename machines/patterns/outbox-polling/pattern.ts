@@ -77,7 +77,8 @@ const writeOrderAndOutbox = (eventTypes: readonly string[]): Operation<ServiceCo
 
 export const SECOND_RELAY_PARTICIPANT = 'relay-2';
 
-function serviceProcess(eventTypes: readonly string[]) {
+/** The service writing the order and one outbox row per event type; the inbox pattern reuses it. */
+export function serviceProcess(eventTypes: readonly string[]) {
   return {
     id: SERVICE_PARTICIPANT,
     machine: outboxService,

@@ -81,6 +81,18 @@ describe('inbox', () => {
     expect(rowsOf(result, 'consumer.shipments').map((r) => r.order_id)).toEqual([1, 2]);
   });
 
+  it('gives the same run, inbox and sweeps included, twice', async () => {
+    const scenario = () => run().variant('expiring-inbox').crash('relay.mark:1').crash('processor.process:2');
+    const first = JSON.stringify(await scenario().run({ captureSnapshots: true }));
+    expect(JSON.stringify(await scenario().run({ captureSnapshots: true }))).toBe(first);
+  });
+
+  it('shows what the processor holds in memory, which a crash forgets', async () => {
+    const result = await run().run({ captureSnapshots: true });
+    const holding = result.snapshots!.find((s) => s.inspections?.find((t) => t.name === 'processor memory')?.rows.length);
+    expect(holding!.inspections!.find((t) => t.name === 'processor memory')!.rows).toEqual([{ message_id: 'evt-1', order_id: 1 }]);
+  });
+
   it('never loses, invents or applies twice under any single fault, switch off or on', () => {
     const runs = exploration.explored.runs.filter((r) => r.variant === 'default');
     expect(runs.length).toBeGreaterThan(50);

@@ -23,7 +23,7 @@ export const info: PatternInfo = {
       label: 'Keep message ids for the run',
       worstAnomaly: 'duplicate-delivery',
       summary:
-        'The outbox relay publishes at least once. The consumer inserts each message into consumer.inbox with ON CONFLICT (message_id) DO NOTHING, then commits its offset; a processor ships from the inbox and marks the row processed in one transaction. A repeat finds its id and stops there. Real inboxes forget ids after a deduplication window (MassTransit: 30 min, swept every 10 s; NServiceBus: 7 days); the lab keeps them for the whole run.',
+        'The outbox relay publishes at least once. The consumer inserts each message into consumer.inbox with ON CONFLICT (message_id) DO NOTHING, then commits its offset; a processor ships from the inbox and marks the row processed in one transaction (Wolverine\'s durable inbox also stores, acks, then handles). A repeat finds its id and stops there, so the processed_events switch adds nothing. Real inboxes forget ids after a deduplication window (MassTransit 30 min, swept every 10 s; NServiceBus 7 days); the lab keeps them for the whole run.',
     },
     {
       id: 'expiring-inbox',

@@ -8,6 +8,12 @@
  *
  * The `expiring-inbox` variant sweeps processed rows after a deduplication window, as real
  * inboxes do: a redelivery later than the window is taken for a new message.
+ *
+ * This is the store-ack-then-process form (Wolverine's durable inbox works so). MassTransit's
+ * EF Core inbox instead records the message id in the handler's own transaction, which is what
+ * the processed_events switch does. Either way only effects inside that Postgres transaction are
+ * deduplicated: an email or an HTTP call made from the processor could repeat after a crash
+ * before the commit. The lab does not run such an effect.
  */
 import { ORDERS_TOPIC, pollingRelayProcess, RELAY_PARTICIPANT, relayMemory } from '../../actors/outbox-relay';
 import { CONSUMER_TABLES, ORDERS_TABLE, OUTBOX_PENDING_INDEX, OUTBOX_TABLE } from '../../actors/postgres';

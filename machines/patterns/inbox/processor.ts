@@ -90,7 +90,9 @@ const claim: Operation<ProcessorContext> = {
       'SELECT message_id, order_id, event_type FROM consumer.inbox WHERE processed_at IS NULL ORDER BY received_at, message_id LIMIT $1',
       [INBOX_BATCH_SIZE],
     );
-    const rows = result.ok ? result.value.rows : [];
+    // A failed read is an empty one for now: the next nudge or restart reads again.
+    if (!result.ok) return { event: { type: 'EMPTY' }, caption: 'The processor fails to read the inbox.' };
+    const rows = result.value.rows;
     if (rows.length === 0) return { event: { type: 'EMPTY' }, caption: 'The processor finds no unprocessed rows in the inbox.' };
     return {
       event: { type: 'ROWS', rows },

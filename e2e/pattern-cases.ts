@@ -63,6 +63,14 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'OrderPlaced/p0@1',
   },
   {
+    // The relay publishes order 1 twice; the second copy stops at the inbox's primary key.
+    pattern: 'inbox',
+    query: 'faults=crash@relay.mark:1',
+    expect: ['duplicate-delivery'],
+    absent: ['duplicate-effect', 'lost-event'],
+    evidence: 'applied only once',
+  },
+  {
     pattern: 'cdc-table',
     query: 'variant=renamed-column',
     expect: ['lost-event'],

@@ -9,6 +9,7 @@ export const PATTERN_IDS = [
   'after-commit-listener',
   'outbox-polling',
   'outbox-cdc',
+  'inbox',
   'cdc-table',
   'listen-to-yourself',
   'event-sourcing',

@@ -44,6 +44,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     'delete-after-insert': crash('connector.publish:2', 'duplicate-effect'),
     heartbeat: crash('connector.publish:2', 'duplicate-effect'),
   },
+  // The default only redelivers (the inbox stops the repeat); an expired id lets it ship twice.
+  inbox: { default: crash('relay.mark:1', 'duplicate-delivery'), 'expiring-inbox': crash('relay.mark:1', 'duplicate-effect') },
   'cdc-table': {
     default: crash('connector.publish:2', 'duplicate-effect'),
     'renamed-column': crash('service.place-order:2', 'lost-event'),

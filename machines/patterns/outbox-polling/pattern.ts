@@ -83,7 +83,8 @@ const writeOrderAndOutbox = (eventTypes: readonly string[], { notify = false } =
 
 export const SECOND_RELAY_PARTICIPANT = 'relay-2';
 
-function serviceProcess(eventTypes: readonly string[], options: { notify?: boolean } = {}) {
+/** The service writing the order and one outbox row per event type; the inbox pattern reuses it. */
+export function serviceProcess(eventTypes: readonly string[], options: { notify?: boolean } = {}) {
   return {
     id: SERVICE_PARTICIPANT,
     machine: outboxService,

@@ -9,6 +9,7 @@ export const PATTERN_IDS = [
   'after-commit-listener',
   'outbox-polling',
   'outbox-cdc',
+  'job-queue',
   'cdc-table',
   'listen-to-yourself',
   'event-sourcing',

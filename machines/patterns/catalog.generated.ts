@@ -7,6 +7,7 @@ import { info as twoPhaseCommit } from './two-phase-commit/info';
 import { info as afterCommitListener } from './after-commit-listener/info';
 import { info as outboxPolling } from './outbox-polling/info';
 import { info as outboxCdc } from './outbox-cdc/info';
+import { info as jobQueue } from './job-queue/info';
 import { info as cdcTable } from './cdc-table/info';
 import { info as listenToYourself } from './listen-to-yourself/info';
 import { info as eventSourcing } from './event-sourcing/info';
@@ -15,4 +16,4 @@ import { info as cacheSet } from './cache-set/info';
 import { info as cacheDelete } from './cache-delete/info';
 
 /** Every pattern's plain-data info, in story order. */
-export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete];
+export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, jobQueue, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete];

@@ -8,6 +8,9 @@
  * claimed again, which is how a job whose worker crashed mid-job gets run at all — and why one
  * that crashed after publishing publishes twice. River's rescuer and graphile-worker's lock
  * expiry do the same, after an hour or four; the lab waits {@link JOB_LEASE_MS} simulated ms.
+ * A job whose worker died on its last attempt has no attempt left: it is never run again (River's
+ * rescuer marks it discarded; graphile-worker leaves it with attempts = max_attempts), and the
+ * lab leaves it running, stuck.
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../../kernel/pattern';
@@ -105,9 +108,9 @@ export const workerMachine = setup({
   on: { CRASH: `.${CRASHED_STATE}` },
 });
 
-/** How captions name a worker: "worker", or "worker 2". */
+/** How captions name a worker at the start of a sentence: "The worker", or "Worker 2" beside it. */
 function workerName(actor: string): string {
-  return actor.replace('-', ' ');
+  return actor === WORKER_PARTICIPANT ? 'The worker' : 'Worker ' + actor.slice(actor.indexOf('-') + 1);
 }
 
 const claim: Operation<WorkerContext> = {
@@ -130,32 +133,36 @@ const claim: Operation<WorkerContext> = {
       [ctx.actor, now, JOB_LEASE_MS],
     );
     const who = workerName(ctx.actor);
-    if (!claimed.ok) return { event: { type: 'CLAIM_FAILED' }, caption: `The ${who} fails to claim a job.` };
+    if (!claimed.ok) return { event: { type: 'CLAIM_FAILED' }, caption: `${who} fails to claim a job.` };
     const job = claimed.value.rows[0];
     if (job) {
       const args = decodeArgs(job.args);
       return {
         event: { type: 'CLAIMED', job },
         orders: args ? [args.orderId] : [],
-        caption: `The ${who} claims job ${job.id}, attempt ${job.attempt} of ${job.max_attempts}.`,
+        caption: `${who} claims job ${job.id}, attempt ${job.attempt} of ${job.max_attempts}.`,
       };
     }
-    const pending = await ctx.db.statement<{ retrying: number; leased: number }>(
-      'count jobs not due yet',
+    const pending = await ctx.db.statement<{ retrying: number; leased: number; stuck: number | null }>(
+      'count jobs left',
       `SELECT count(*) FILTER (WHERE state IN ('available', 'retryable'))::int AS retrying,
-              count(*) FILTER (WHERE state = 'running' AND attempt < max_attempts)::int AS leased
+              count(*) FILTER (WHERE state = 'running' AND NOT (attempt >= max_attempts AND ${leaseExpired('attempted_at', '$1', '$2')}))::int AS leased,
+              min(id) FILTER (WHERE state = 'running' AND attempt >= max_attempts AND ${leaseExpired('attempted_at', '$1', '$2')}) AS stuck
        FROM service.jobs`,
+      [now, JOB_LEASE_MS],
     );
-    const counts = pending.ok ? pending.value.rows[0]! : { retrying: 0, leased: 0 };
-    if (counts.retrying > 0) return { event: { type: 'WAITING' }, caption: `The ${who} finds no job due; a retry is scheduled later.` };
-    if (counts.leased > 0) return { event: { type: 'WAITING' }, caption: `The ${who} finds only running jobs, still under their lease.` };
-    return { event: { type: 'EMPTY' }, caption: `The ${who} finds no job to run.` };
+    const counts = pending.ok ? pending.value.rows[0]! : { retrying: 0, leased: 0, stuck: null };
+    if (counts.retrying > 0) return { event: { type: 'WAITING' }, caption: `${who} finds no job due; a retry is scheduled later.` };
+    if (counts.leased > 0) return { event: { type: 'WAITING' }, caption: `${who} finds only running jobs, still under their lease.` };
+    if (counts.stuck !== null) return { event: { type: 'EMPTY' }, caption: `${who} finds job ${counts.stuck} stuck on its last attempt: none is left.` };
+    return { event: { type: 'EMPTY' }, caption: `${who} finds no job to run.` };
   },
 };
 
 /** The job's work: decode its args and publish OrderPlaced with the event id the service chose. */
 const publish: Operation<WorkerContext> = {
-  faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost'],
+  // A pause past the lease is a worker that is slow, not dead: another may run the job meanwhile.
+  faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost', 'pause'],
   crashable: true,
   latencyMs: 6,
   intent: (context) => `running job ${context.job?.id ?? '?'}`,
@@ -165,13 +172,13 @@ const publish: Operation<WorkerContext> = {
     const who = workerName(ctx.actor);
     const args = decodeArgs(job.args);
     if (!args) {
-      return { event: { type: 'ATTEMPT_FAILED', error: 'args: orderId missing' }, caption: `The ${who} cannot decode job ${job.id}'s args: orderId is missing.` };
+      return { event: { type: 'ATTEMPT_FAILED', error: 'args: orderId missing' }, caption: `${who} cannot decode job ${job.id}'s args: orderId is missing.` };
     }
     const outcome = ctx.broker.publish({ topic: ORDERS_TOPIC, key: String(args.orderId), eventId: args.eventId, eventType: 'OrderPlaced', orderId: args.orderId });
     if (!outcome.ok) {
-      return { event: { type: 'ATTEMPT_FAILED', error: outcome.error }, caption: `The ${who}'s publish for order ${args.orderId} fails (${outcome.error}).` };
+      return { event: { type: 'ATTEMPT_FAILED', error: outcome.error }, caption: `${who}'s publish for order ${args.orderId} fails (${outcome.error}).` };
     }
-    return { event: { type: 'PUBLISHED' }, caption: `The ${who} publishes OrderPlaced for order ${args.orderId} (job ${job.id}).` };
+    return { event: { type: 'PUBLISHED' }, caption: `${who} publishes OrderPlaced for order ${args.orderId} (job ${job.id}).` };
   },
 };
 
@@ -190,8 +197,9 @@ const complete: Operation<WorkerContext> = {
       "UPDATE service.jobs SET state = 'completed', finalized_at = $2 WHERE id = $1 AND state = 'running'",
       [job.id, ctx.timestamp()],
     );
-    if (!result.ok) return { event: { type: 'COMPLETE_FAILED' }, caption: `The ${who} cannot tell whether job ${job.id} was completed.` };
-    return { event: { type: 'COMPLETED' }, caption: `The ${who} marks job ${job.id} completed.` };
+    if (!result.ok) return { event: { type: 'COMPLETE_FAILED' }, caption: `${who} cannot tell whether job ${job.id} was completed.` };
+    if (result.value.affectedRows === 0) return { event: { type: 'COMPLETED' }, caption: `${who} finds job ${job.id} already finished by another run.` };
+    return { event: { type: 'COMPLETED' }, caption: `${who} marks job ${job.id} completed.` };
   },
 };
 
@@ -217,14 +225,14 @@ const recordError: Operation<WorkerContext> = {
        RETURNING state`,
       [job.id, ctx.timestamp(), BACKOFF_BASE_MS, ctx.context.error ?? 'error'],
     );
-    if (!result.ok) return { event: { type: 'RECORD_FAILED' }, caption: `The ${who} cannot tell whether job ${job.id}'s error was recorded.` };
+    if (!result.ok) return { event: { type: 'RECORD_FAILED' }, caption: `${who} cannot tell whether job ${job.id}'s error was recorded.` };
     const state = result.value.rows[0]?.state;
-    if (state === 'discarded') return { event: { type: 'RECORDED' }, caption: `The ${who} discards job ${job.id} after ${job.attempt} attempts.` };
+    if (state === 'discarded') return { event: { type: 'RECORDED' }, caption: `${who} discards job ${job.id} after ${job.attempt} attempts.` };
     if (state === 'retryable') {
       const backoff = BACKOFF_BASE_MS * 2 ** (job.attempt - 1);
-      return { event: { type: 'RECORDED' }, caption: `The ${who} marks job ${job.id} retryable, due again in ${backoff} ms.` };
+      return { event: { type: 'RECORDED' }, caption: `${who} marks job ${job.id} retryable, due again in ${backoff} ms.` };
     }
-    return { event: { type: 'RECORDED' }, caption: `The ${who} finds job ${job.id} no longer running.` };
+    return { event: { type: 'RECORDED' }, caption: `${who} finds job ${job.id} no longer running.` };
   },
 };
 
@@ -232,7 +240,7 @@ const recordError: Operation<WorkerContext> = {
 export function workerMemory(actor: string, context: unknown): TableSnapshot {
   const job = (context as WorkerContext | undefined)?.job ?? null;
   return {
-    name: `${workerName(actor)} memory`,
+    name: `${actor} memory`,
     note: 'The job this worker is running. A crash forgets it; the row stays running until its lease runs out.',
     columns: ['job_id', 'attempt', 'args'],
     rows: job ? [{ job_id: job.id, attempt: job.attempt, args: job.args }] : [],

@@ -58,6 +58,13 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'OrderPlaced/p0@1',
   },
   {
+    pattern: 'job-queue',
+    query: 'faults=crash@worker.complete:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'orders/p0@1',
+  },
+  {
     pattern: 'cdc-table',
     query: 'variant=renamed-column',
     expect: ['lost-event'],

@@ -32,7 +32,10 @@ import {
   workerProcess,
 } from './worker';
 
-/** River's `river_job`, cut down to what the lab's worker reads and writes (its column names). */
+/**
+ * River's `river_job`, cut down to what the lab's worker reads and writes, in its column names;
+ * `last_error` (graphile-worker's) stands in for River's array of every attempt's error.
+ */
 export const JOBS_TABLE = `CREATE TABLE service.jobs (
   id bigserial PRIMARY KEY,
   kind text NOT NULL,

@@ -147,7 +147,7 @@ const claim: Operation<WorkerContext> = {
       'count jobs left',
       `SELECT count(*) FILTER (WHERE state IN ('available', 'retryable'))::int AS retrying,
               count(*) FILTER (WHERE state = 'running' AND NOT (attempt >= max_attempts AND ${leaseExpired('attempted_at', '$1', '$2')}))::int AS leased,
-              min(id) FILTER (WHERE state = 'running' AND attempt >= max_attempts AND ${leaseExpired('attempted_at', '$1', '$2')}) AS stuck
+              (min(id) FILTER (WHERE state = 'running' AND attempt >= max_attempts AND ${leaseExpired('attempted_at', '$1', '$2')}))::int AS stuck
        FROM service.jobs`,
       [now, JOB_LEASE_MS],
     );
@@ -251,7 +251,7 @@ export function workerMemory(actor: string, context: unknown): TableSnapshot {
 export async function leasesInspection(runner: SqlRunner): Promise<TableSnapshot> {
   const rows = (
     await runner.query<Record<string, string | number | null>>(
-      `SELECT id AS job_id, attempt, attempted_by, ${leaseUntil('attempted_at', '$1')} AS lease_until
+      `SELECT id::int AS job_id, attempt, attempted_by, ${leaseUntil('attempted_at', '$1')} AS lease_until
        FROM service.jobs WHERE state = 'running' ORDER BY id`,
       [JOB_LEASE_MS],
     )

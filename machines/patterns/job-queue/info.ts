@@ -31,7 +31,7 @@ export const info: PatternInfo = {
       label: 'Two workers',
       worstAnomaly: 'lost-event',
       summary:
-        'Two workers claim from one jobs table; SKIP LOCKED lets each take another job without waiting on the other\'s row lock. A job whose worker crashes stays claimed until the lease runs out, then either worker runs it again. River has no fencing token: nothing stops the first run if it was only slow.',
+        'Two workers claim from one jobs table; SKIP LOCKED lets each take another job without waiting on the other\'s row lock (PGlite runs one statement at a time, so here claims never overlap; on a server they do). A job whose worker crashes stays claimed until the lease runs out, then either worker runs it again. Nothing fences off a worker that was only slow: River completes any job still running, so a pause past the lease publishes twice.',
     },
   ],
   hasConsumer: true,

@@ -10,7 +10,8 @@
  * expiry do the same, after an hour or four; the lab waits {@link JOB_LEASE_MS} simulated ms.
  * A job whose worker died on its last attempt has no attempt left: it is never run again (River's
  * rescuer marks it discarded; graphile-worker leaves it with attempts = max_attempts), and the
- * lab leaves it running, stuck.
+ * lab leaves it running, stuck. Both tools also LISTEN for new jobs to start at once; the lab's
+ * worker only polls (River's FetchPollInterval default is 1 s; the lab polls every 0.5 s).
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../../kernel/pattern';

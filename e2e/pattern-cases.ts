@@ -71,6 +71,13 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'applied only once',
   },
   {
+    pattern: 'job-queue',
+    query: 'faults=crash@worker.complete:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'orders/p0@1',
+  },
+  {
     pattern: 'cdc-table',
     query: 'variant=renamed-column',
     expect: ['lost-event'],

@@ -13,6 +13,7 @@ import type { TableSnapshot } from '../kernel/types';
 import { markOutboxRow, publishOutboxRow, relayName, type OutboxRow, type RelayContext } from './outbox-relay';
 import { outboxOrders } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
+import { leaseExpired, leaseUntil, skipLockedClaim } from './skip-locked-claim';
 
 /** Rows per claim. One, so the two relays share even a short burst of events, as a busy outbox would. */
 export const CLAIM_LIMIT = 1;
@@ -81,13 +82,14 @@ const claim: Operation<RelayContext> = {
     const now = ctx.timestamp();
     const claimed = await ctx.db.statement<OutboxRow>(
       `${ctx.actor} claims rows`,
-      `UPDATE service.outbox SET claimed_by = $1, claimed_at = $2
-       WHERE id IN (
-         SELECT id FROM service.outbox
-         WHERE published = false AND (claimed_by IS NULL OR claimed_at < $2::timestamptz - make_interval(secs => $3 / 1000.0))
-         ORDER BY id LIMIT $4
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id, event_id, aggregate_id, event_type`,
+      skipLockedClaim({
+        table: 'service.outbox',
+        set: 'claimed_by = $1, claimed_at = $2',
+        claimable: `published = false AND (claimed_by IS NULL OR ${leaseExpired('claimed_at', '$2', '$3')})`,
+        orderBy: 'id',
+        limit: '$4',
+        returning: 'id, event_id, aggregate_id, event_type',
+      }),
       [ctx.actor, now, CLAIM_LEASE_MS, CLAIM_LIMIT],
     );
     if (!claimed.ok) return { event: { type: 'CLAIM_FAILED' }, caption: `The ${relayName(ctx.actor)} fails to claim outbox rows.` };
@@ -116,7 +118,7 @@ export async function claimsInspection(runner: SqlRunner): Promise<TableSnapshot
   const rows = (
     await runner.query<Record<string, string | number | null>>(
       `SELECT id AS outbox_id, event_type, aggregate_id, claimed_by,
-              to_char(claimed_at + make_interval(secs => $1 / 1000.0), 'HH24:MI:SS.MS') AS lease_until
+              ${leaseUntil('claimed_at', '$1')} AS lease_until
        FROM service.outbox WHERE published = false AND claimed_by IS NOT NULL ORDER BY id`,
       [CLAIM_LEASE_MS],
     )

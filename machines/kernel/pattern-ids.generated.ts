@@ -9,11 +9,12 @@ export const PATTERN_IDS = [
   'after-commit-listener',
   'outbox-polling',
   'outbox-cdc',
-  'inbox',
   'cdc-table',
   'listen-to-yourself',
   'event-sourcing',
   'persistent-subscription',
   'cache-set',
   'cache-delete',
+  'job-queue',
+  'inbox',
 ] as const;

@@ -7,13 +7,14 @@ import { info as twoPhaseCommit } from './two-phase-commit/info';
 import { info as afterCommitListener } from './after-commit-listener/info';
 import { info as outboxPolling } from './outbox-polling/info';
 import { info as outboxCdc } from './outbox-cdc/info';
-import { info as inbox } from './inbox/info';
 import { info as cdcTable } from './cdc-table/info';
 import { info as listenToYourself } from './listen-to-yourself/info';
 import { info as eventSourcing } from './event-sourcing/info';
 import { info as persistentSubscription } from './persistent-subscription/info';
 import { info as cacheSet } from './cache-set/info';
 import { info as cacheDelete } from './cache-delete/info';
+import { info as jobQueue } from './job-queue/info';
+import { info as inbox } from './inbox/info';
 
 /** Every pattern's plain-data info, in story order. */
-export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, inbox, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete];
+export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox];

@@ -7,13 +7,14 @@ import { pattern as twoPhaseCommit } from './two-phase-commit/pattern';
 import { pattern as afterCommitListener } from './after-commit-listener/pattern';
 import { pattern as outboxPolling } from './outbox-polling/pattern';
 import { pattern as outboxCdc } from './outbox-cdc/pattern';
-import { pattern as inbox } from './inbox/pattern';
 import { pattern as cdcTable } from './cdc-table/pattern';
 import { pattern as listenToYourself } from './listen-to-yourself/pattern';
 import { pattern as eventSourcing } from './event-sourcing/pattern';
 import { pattern as persistentSubscription } from './persistent-subscription/pattern';
 import { pattern as cacheSet } from './cache-set/pattern';
 import { pattern as cacheDelete } from './cache-delete/pattern';
+import { pattern as jobQueue } from './job-queue/pattern';
+import { pattern as inbox } from './inbox/pattern';
 
 /** Every pattern's definition (statecharts, schema, checks), in story order. */
-export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, inbox, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete];
+export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox];

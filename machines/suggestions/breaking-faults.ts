@@ -50,6 +50,10 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     default: crash('connector.publish:2', 'duplicate-effect'),
     'renamed-column': crash('service.place-order:2', 'lost-event'),
   },
+  'job-queue': {
+    default: { fault: { kind: 'malformed-event', at: 'service.write-order:1' }, shows: 'lost-event' },
+    'two-workers': { fault: { kind: 'malformed-event', at: 'service.write-order:1' }, shows: 'lost-event' },
+  },
   'listen-to-yourself': { default: { fault: { kind: 'db-write-fails', at: 'service.publish:1' }, shows: 'phantom-event' } },
   'event-sourcing': {
     default: crash('consumer.save-checkpoint:1', 'duplicate-effect'),

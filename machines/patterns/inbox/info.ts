@@ -34,7 +34,7 @@ export const info: PatternInfo = {
     },
   ],
   hasConsumer: true,
-  order: 75,
+  order: 160,
   faultTargets: {
     client: ['send-order'],
     service: ['write-order', 'restart'],

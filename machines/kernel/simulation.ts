@@ -328,11 +328,15 @@ export class Simulation {
     if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
   }
 
-  /** Participants that run in one OS process (an in-process listener and its service) die together. */
+  /**
+   * Participants that run in one OS process die together: a service and everything that runs
+   * inside it (an in-process listener, a scheduler), whichever of them crashed.
+   */
   #crashProcessMates(crashed: LiveProcess, at: number, emit: (e: Omit<TraceEntry, 'seq' | 'step' | 't'>) => void): void {
+    const osProcess = (p: LiveProcess) => p.spec.inProcessWith ?? p.spec.id;
     for (const mate of this.#processes) {
       if (mate === crashed || mate.snapshot.value === CRASHED_STATE) continue;
-      if (mate.spec.inProcessWith !== crashed.spec.id && crashed.spec.inProcessWith !== mate.spec.id) continue;
+      if (osProcess(mate) !== osProcess(crashed)) continue;
       emit({ from: mate.spec.id, to: mate.spec.id, kind: 'crash', label: `down with the ${lowerFirst(crashed.label)}: same process`, ok: false });
       mate.snapshot = transition(mate.spec.machine, mate.snapshot, CRASH_EVENT)[0] as AnyMachineSnapshot;
       mate.settledAtStep = -1;

@@ -31,6 +31,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     registry: { fault: { kind: 'commit-unknown', at: 'service.write-order:1' }, shows: 'lost-event' },
     'registry-delete': { fault: { kind: 'commit-unknown', at: 'service.write-order:1' }, shows: 'lost-event' },
     'registry-archive': { fault: { kind: 'commit-unknown', at: 'service.write-order:1' }, shows: 'lost-event' },
+    resubmit: { fault: { kind: 'publish-timeout-stored', at: 'listener.send:1' }, shows: 'duplicate-effect' },
+    'two-instances': { fault: { kind: 'broker-unavailable', at: 'listener.send:1' }, shows: 'duplicate-effect' },
   },
   'outbox-polling': {
     default: crash('relay.mark:1', 'duplicate-effect'),

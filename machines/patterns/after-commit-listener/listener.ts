@@ -9,7 +9,7 @@ import type { TableSnapshot } from '../../kernel/types';
 import { ORDERS_TOPIC } from '../../actors/outbox-relay';
 import { firstOrder } from '../../actors/orders-concerned';
 import { CRASHED_STATE } from '../../actors/process';
-import type { HandedOffEvent, PublicationQueue } from './registry';
+import { type HandedOffEvent, type PublicationQueue, senderName } from './registry';
 
 export const LISTENER_PARTICIPANT = 'listener';
 
@@ -25,8 +25,12 @@ type ListenerEvent =
   | { type: 'CRASH' }
   | { type: 'RESTARTED' };
 
-export function createListenerMachine(registry: boolean) {
-  const fresh = (): ListenerContext => ({ registry, pending: [] });
+/**
+ * `resubmittedBy: 'restart'` is Spring Modulith's `republish-outstanding-events-on-restart`
+ * (off by default); with `'scheduler'` a restarted listener leaves incomplete publications to it.
+ */
+export function createListenerMachine(registry: boolean, resubmittedBy: PublicationQueue['resubmittedBy'] = 'restart') {
+  const fresh = (): ListenerContext => ({ registry, resubmittedBy, pending: [] });
   const next = [{ guard: 'moreAfterThis', target: 'sending', reenter: true, actions: 'dropFirst' }, { target: 'idle', actions: 'dropFirst' }] as const;
   return setup({
     types: { context: {} as ListenerContext, events: {} as ListenerEvent },
@@ -34,6 +38,7 @@ export function createListenerMachine(registry: boolean) {
       hasPending: ({ context }) => context.pending.length > 0,
       moreAfterThis: ({ context }) => context.pending.length > 1,
       usesRegistry: ({ context }) => context.registry,
+      republishesOnRestart: ({ context }) => context.registry && context.resubmittedBy === 'restart',
     },
     actions: {
       enqueue: assign({ pending: ({ context, event }) => (event.type === 'AFTER_COMMIT' ? [...context.pending, event.event] : context.pending) }),
@@ -62,7 +67,7 @@ export function createListenerMachine(registry: boolean) {
         meta: { op: 'restart', delay: 'restartMs' },
         on: {
           RESTARTED: [
-            { guard: 'usesRegistry', target: 'resubmitting', actions: 'forgetEverything' },
+            { guard: 'republishesOnRestart', target: 'resubmitting', actions: 'forgetEverything' },
             { target: 'idle', actions: 'forgetEverything' },
           ],
         },
@@ -85,14 +90,14 @@ export const send: Operation<PublicationQueue> = {
       return {
         event: { type: 'SEND_FAILED' },
         caption: ctx.context.registry
-          ? `The send for order ${event.orderId} fails; its publication stays incomplete until a restart.`
+          ? `The send for order ${event.orderId} fails; its publication stays incomplete until ${ctx.context.resubmittedBy === 'restart' ? 'a restart' : 'a resubmission'}.`
           : `The send for order ${event.orderId} fails; the listener logs it, the event is gone.`,
       };
     }
     return {
       event: { type: 'SENT' },
       caption: event.republished
-        ? `The listener republishes order ${event.orderId}'s incomplete publication to the broker.`
+        ? `The ${senderName(ctx.actor)} republishes order ${event.orderId}'s incomplete publication.`
         : `The listener publishes OrderPlaced for order ${event.orderId} after the commit.`,
     };
   },

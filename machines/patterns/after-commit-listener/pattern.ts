@@ -27,6 +27,7 @@ import { broker } from '../../actors/components';
 import { shipmentsOutcome } from '../../actors/outcome-sources';
 import { info } from './info';
 import { createListenerMachine, LISTENER_PARTICIPANT, listenerMemory, send } from './listener';
+import { SCHEDULER_PARTICIPANT, SECOND_SCHEDULER_PARTICIPANT, schedulerProcess } from './scheduler';
 import {
   completePublication,
   completionModeOf,
@@ -112,6 +113,14 @@ export const pattern = definePattern({
   processes: (scenario): ProcessSpec[] => {
     const mode = completionModeOf(scenario.variant);
     const registry = mode !== null;
+    // Spring Modulith's recommended set-up: no republish on restart, a scheduler resubmits instead.
+    const scheduled = scenario.variant === 'resubmit' || scenario.variant === 'two-instances';
+    const schedulers = scheduled
+      ? [
+          schedulerProcess(SCHEDULER_PARTICIPANT, 'Resubmission scheduler', SERVICE_PARTICIPANT),
+          ...(scenario.variant === 'two-instances' ? [schedulerProcess(SECOND_SCHEDULER_PARTICIPANT, 'Scheduler, instance 2')] : []),
+        ]
+      : [];
     return [
       {
         id: SERVICE_PARTICIPANT,
@@ -120,7 +129,7 @@ export const pattern = definePattern({
       },
       {
         id: LISTENER_PARTICIPANT,
-        machine: createListenerMachine(registry),
+        machine: createListenerMachine(registry, scheduled ? 'scheduler' : 'restart'),
         inProcessWith: SERVICE_PARTICIPANT,
         operations: {
           send,
@@ -129,6 +138,7 @@ export const pattern = definePattern({
           restart: restartOperation('After-commit listener'),
         },
       },
+      ...schedulers,
       consumerProcess(ORDERS_TOPIC, 'Shipping consumer'),
     ];
   },

@@ -12,4 +12,7 @@ export const anomalyProfile = {
   // The completion mode changes what stays in the tables, not what a fault does to delivery.
   'registry-delete': { off: ['lost-event', 'duplicate-delivery', 'duplicate-effect'], on: ['lost-event', 'duplicate-delivery'], settles: 'always' },
   'registry-archive': { off: ['lost-event', 'duplicate-delivery', 'duplicate-effect'], on: ['lost-event', 'duplicate-delivery'], settles: 'always' },
+  // A scheduler resubmits what a crash or a failed send left incomplete: never lost, sometimes twice.
+  resubmit: { off: ['duplicate-delivery', 'duplicate-effect'], on: ['duplicate-delivery'], settles: 'always' },
+  'two-instances': { off: ['duplicate-delivery', 'duplicate-effect'], on: ['duplicate-delivery'], settles: 'always' },
 } satisfies AnomalyProfile;

@@ -15,7 +15,13 @@ import { firstOrder, ordersOf } from '../../actors/orders-concerned';
  * other two, otherwise as `registry`.
  */
 export type CompletionMode = 'update' | 'delete' | 'archive';
-const COMPLETION_MODES: Readonly<Record<string, CompletionMode>> = { registry: 'update', 'registry-delete': 'delete', 'registry-archive': 'archive' };
+const COMPLETION_MODES: Readonly<Record<string, CompletionMode>> = {
+  registry: 'update',
+  'registry-delete': 'delete',
+  'registry-archive': 'archive',
+  resubmit: 'update',
+  'two-instances': 'update',
+};
 export const completionModeOf = (variant: string): CompletionMode | null => (Object.hasOwn(COMPLETION_MODES, variant) ? COMPLETION_MODES[variant]! : null);
 /** The listener name Spring Modulith would store: which listener each publication is for. */
 export const LISTENER_ID = 'shipping.OrderPlacedPublisher';
@@ -50,9 +56,18 @@ export interface HandedOffEvent {
   republished?: boolean;
 }
 
+/** How captions name whoever sends and completes publications: the listener or a scheduler. */
+export function senderName(actor: string): string {
+  if (actor === 'scheduler') return 'scheduler';
+  if (actor === 'scheduler-2') return 'scheduler of instance 2';
+  return 'listener';
+}
+
 /** What the listener and the scheduler hold: publications handed over or read back, not yet sent. */
 export interface PublicationQueue {
   registry: boolean;
+  /** Who sends an incomplete publication again: the process on restart, or a scheduler. */
+  resubmittedBy: 'restart' | 'scheduler';
   pending: HandedOffEvent[];
 }
 
@@ -101,8 +116,8 @@ export function completePublication(mode: CompletionMode): Operation<Publication
       return {
         event: { type: 'COMPLETED' },
         caption: result.ok
-          ? `The listener ${caption.replace('order N', `order ${event.orderId}`)}.`
-          : `The listener cannot tell whether order ${event.orderId}'s publication was completed.`,
+          ? `The ${senderName(ctx.actor)} ${caption.replace('order N', `order ${event.orderId}`)}.`
+          : `The ${senderName(ctx.actor)} cannot tell whether order ${event.orderId}'s publication was completed.`,
       };
     },
   };

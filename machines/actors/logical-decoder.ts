@@ -267,10 +267,26 @@ export async function prepareLogicalRun(runner: SqlRunner): Promise<void> {
   if (found && (found.plugin !== LOGICAL_PLUGIN || !found.here)) {
     throw new Error(`replication slot ${LOGICAL_SLOT} exists but is not a ${LOGICAL_PLUGIN} slot of this database; drop it (SELECT pg_drop_replication_slot('${LOGICAL_SLOT}'))`);
   }
-  if (!found) await runner.query(`SELECT pg_create_logical_replication_slot($1, $2)`, [LOGICAL_SLOT, LOGICAL_PLUGIN]);
+  if (!found) await createSlot(runner);
   await runner.exec('TRUNCATE service.wal_origin');
   await runner.query(`SELECT pg_replication_slot_advance($1, pg_current_wal_lsn())`, [LOGICAL_SLOT]);
   await runner.exec(`INSERT INTO service.wal_origin SELECT pg_current_wal_lsn(), pg_snapshot_xmax(pg_current_snapshot())::text::bigint, '${LOGICAL_PLUGIN}'`);
+}
+
+/**
+ * Making a logical slot waits until every transaction then running on the server has ended: one
+ * left open in another session would hold the lab up forever, so it gives up after a minute.
+ */
+async function createSlot(runner: SqlRunner): Promise<void> {
+  await runner.query(`SELECT set_config('statement_timeout', '60s', false)`);
+  try {
+    await runner.query(`SELECT pg_create_logical_replication_slot($1, $2)`, [LOGICAL_SLOT, LOGICAL_PLUGIN]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not create the logical replication slot ${LOGICAL_SLOT} (${LOGICAL_PLUGIN}): ${message}. ` + 'It waits for every transaction running on the server to end: look for one left open in pg_stat_activity (idle in transaction) or pg_prepared_xacts');
+  } finally {
+    await runner.exec('RESET statement_timeout');
+  }
 }
 
 /** The transactions the slot holds for the connector, as the live views show them. */

@@ -13,7 +13,8 @@
  *   read twice keeps one rank, so a re-read (a duplicate) still shows;
  * - how much the decoder read ("18 WAL records", "11 test_decoding lines");
  * - rolled-back transactions: pg_walinspect reads their records and says it drops them ("tx 3
- *   aborted"); logical decoding never hands them over, so the server's connector cannot say so;
+ *   aborted", "drops rolled-back tx 3 from 9 records"); logical decoding never hands them over, so
+ *   the server's connector reads only the rest ("reads 3 test_decoding lines of other tables");
  * - the row images the cdc-table connector keeps for pg_walinspect (logical decoding needs none:
  *   the WAL carries the old row with REPLICA IDENTITY FULL).
  *
@@ -35,14 +36,19 @@ export const CDC_COMPARED_BY_MEANING = [
   'CDC patterns (the connector reads pg_walinspect on PGlite, a logical slot with test_decoding on the server) are compared by meaning where the decoders must differ:',
   "  positions (bytes from the run's start, stored offsets, cdc-table's event ids) by their rank in the run (p0, p1, …); the decoder's read",
   '  statement, its row count and its slot name; how much it read ("18 WAL records" / "11 test_decoding lines"); the row images only pg_walinspect needs;',
-  '  and the note that a rolled-back transaction was dropped ("tx 1 aborted"): pg_walinspect reads its records, logical decoding never hands it over.',
+  '  and the note that a rolled-back transaction was dropped ("tx 1 aborted", "drops rolled-back tx 2 from 9 records" = "reads … of other tables"):',
+  '  pg_walinspect reads its records, logical decoding never hands it over.',
   '  Their anomalies and outcomes, and every other line, are compared exactly',
 ];
 
 const READ_LABEL = /: read (?:WAL|changes) from (\S+) \((?:pg_get_wal_records_info|pg_logical_slot_peek_changes, test_decoding)\)( \[[^\]]*\])?( \| .*)?$/;
 const SLOT = /\b(slot )(?:cdc|dual_write_lab_cdc)\b|'(?:cdc|dual_write_lab_cdc)'/g;
 const READ_COUNT = /\breads \d+ (?:WAL records?|records?|test_decoding lines?)\b/g;
-const DROPPED_FROM = /\b(drops rolled-back tx [\d, ]+ from )\d+ (?:records?|test_decoding lines?)\b/g;
+/**
+ * pg_walinspect: "drops rolled-back tx 2 from 9 records" (the aborted transaction's and the other
+ * tables'); logical decoding hands over only the other tables' transactions: "reads 3 … of other tables".
+ */
+const DROPPED_FROM = /\bdrops rolled-back tx [\d, ]+ from \d+ (?:records?|test_decoding lines?)\b/g;
 const NOTHING_NEW = /The connector finds no new (?:WAL records|transactions in its slot)\./g;
 /** pg_walinspect sees a rolled-back transaction's records (and drops them); logical decoding never hands them over. */
 const ABORTED_TOO = /; tx [\d, ]+ aborted\./g;
@@ -66,7 +72,7 @@ export function cdcMeaning(lines: string[]): string[] {
     out = out
       .replace(SLOT, (_, slot?: string) => (slot ? `${slot}<slot>` : "'<slot>'"))
       .replace(READ_COUNT, "reads the decoder's output")
-      .replace(DROPPED_FROM, "$1the decoder's output")
+      .replace(DROPPED_FROM, "reads the decoder's output of other tables")
       .replace(ABORTED_TOO, '.')
       .replace(NOTHING_NEW, 'The connector finds nothing new past its position.')
       .replace(ROW_IMAGES, "$1'<the decoder's row images>'");

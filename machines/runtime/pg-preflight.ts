@@ -99,7 +99,8 @@ export async function preflight(runner: SqlRunner, needs: Requirements, options:
     const left = mine.rows[0];
     if (left?.active) problems.push(`replication slot ${LOGICAL_SLOT} is in use by another session (another lab run against this server?); wait for it to finish, or point --database-url at a server of its own`);
     else if (left && (!left.here || left.plugin !== LOGICAL_PLUGIN)) {
-      problems.push(`replication slot ${LOGICAL_SLOT} (the name the lab gives its own) exists ${left.here ? `with plugin ${left.plugin ?? 'none (physical)'}` : 'for another database'}; drop it there (SELECT pg_drop_replication_slot('${LOGICAL_SLOT}')) if nothing needs it`);
+      const what = left.plugin === null ? 'as a physical slot' : left.here ? `with plugin ${left.plugin}` : 'for another database';
+      problems.push(`replication slot ${LOGICAL_SLOT} (the name the lab gives its own) exists ${what}; drop it (SELECT pg_drop_replication_slot('${LOGICAL_SLOT}')) if nothing needs it`);
     } else if (!left && Number(wal.used) >= Number(wal.slots)) problems.push(`${who} need a free replication slot; all ${wal.slots} (max_replication_slots) are in use`);
     // Making a logical slot waits until every transaction running on the server has finished; one in doubt never does.
     if (!left) {

@@ -144,10 +144,8 @@ function describe(checks: PatternCheck[], runs: number, agree: number, ms: numbe
   for (const c of checks.filter((c) => c.skipped)) out.push(`not checked: ${c.skipped}`);
   const byMeaning = checks.filter((c) => c.byMeaning && !c.skipped).map((c) => c.pattern);
   const exact = checks.filter((c) => !c.byMeaning && !c.skipped);
-  out.push(
-    'compared: every trace entry (messages, SQL as sent, virtual time), every step (caption, statechart states) and the outcome (anomalies, evidence), byte for byte —',
-    `  ${exact.length > 0 && byMeaning.length > 0 ? 'the other ' : ''}patterns take timestamps from the virtual clock and show no LSN or transaction id, so nothing is expected to differ between PGlite and the server`,
-  );
+  out.push(`compared: every trace entry (messages, SQL as sent, virtual time), every step (caption, statechart states) and the outcome (anomalies, evidence), ${exact.length > 0 ? 'byte for byte —' : 'line by line;'}`);
+  if (exact.length > 0) out.push(`  ${byMeaning.length > 0 ? 'the other ' : ''}patterns take timestamps from the virtual clock and show no LSN or transaction id, so nothing is expected to differ between PGlite and the server`);
   if (byMeaning.length > 0) out.push(`${byMeaning.join(', ')}: ${CDC_COMPARED_BY_MEANING[0]}`, ...CDC_COMPARED_BY_MEANING.slice(1));
   out.push(`${agree}/${runs} runs agree (${checks.filter((c) => !c.skipped).length} patterns, ${seconds(ms)})`);
   return out.join('\n');

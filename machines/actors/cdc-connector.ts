@@ -11,14 +11,19 @@
  * only when it emits something never moves while only other tables are written, and the slot holds
  * on to all that WAL — the heartbeat problem; with `heartbeat` on, it then writes a row to a
  * captured heartbeat table, which gives it a change to confirm.
+ *
+ * What it reads through is the run's decoder (change-source.ts): pg_walinspect on PGlite, a
+ * logical slot with test_decoding on a real server. The statechart is the same for both.
  */
 import { assign, setup } from 'xstate';
 import type { Operation, OperationContext, ProcessSpec } from '../kernel/pattern';
 import type { OutgoingMessage } from './broker';
 import { firstOrder, ordersOf } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
-import { describeTables, readWal, showPos, SLOT_NAME, type CapturedTable, type StoredTuple } from './wal';
-import { decodeRecords, type RowChange } from './wal-decoder';
+import { CHANGE_SOURCES } from './change-source';
+import type { DecoderName } from './logical-decoder';
+import { describeTables, showPos, type CapturedTable, type StoredTuple } from './wal';
+import type { RowChange } from './wal-decoder';
 
 export const CONNECTOR_PARTICIPANT = 'connector';
 /** Where the connector keeps its position: a consumer group of its own in the broker. */
@@ -53,6 +58,8 @@ export interface ConnectorConfig {
 
 interface ConnectorContext {
   heartbeat: boolean;
+  /** The decoder this run's WAL is read with, learnt when connecting. */
+  decoder: DecoderName;
   /** Stored position (bytes from the run's start) it reads from; null until read from the broker. */
   position: number | null;
   tables: CapturedTable[];
@@ -70,7 +77,7 @@ interface ConnectorContext {
 }
 
 type ConnectorEvent =
-  | { type: 'CONNECTED'; position: number; tables: CapturedTable[]; images: Record<string, StoredTuple> }
+  | { type: 'CONNECTED'; position: number; tables: CapturedTable[]; images: Record<string, StoredTuple>; decoder: DecoderName }
   | { type: 'CONNECT_FAILED' }
   | { type: 'CHANGES'; messages: OutgoingMessage[]; end: number; images: Record<string, StoredTuple> }
   | { type: 'EMPTY' }
@@ -84,7 +91,7 @@ type ConnectorEvent =
   | { type: 'CRASH' }
   | { type: 'RESTARTED' };
 
-const fresh = (heartbeat: boolean): ConnectorContext => ({ heartbeat, position: null, tables: [], images: {}, pendingImages: {}, batch: [], batchEnd: 0 });
+const fresh = (heartbeat: boolean): ConnectorContext => ({ heartbeat, decoder: 'pg_walinspect', position: null, tables: [], images: {}, pendingImages: {}, batch: [], batchEnd: 0 });
 
 const pollTransitions = {
   CHANGES: [
@@ -132,7 +139,7 @@ export function createCdcConnectorMachine(withHeartbeat: boolean) {
         meta: { op: 'connect' },
         on: {
           // Sleeping, not idle: a fresh connector must read at least once before it may count as settled.
-          CONNECTED: { target: 'sleeping', actions: assign(({ event }) => (event.type === 'CONNECTED' ? { position: event.position, tables: event.tables, images: event.images } : {})) },
+          CONNECTED: { target: 'sleeping', actions: assign(({ event }) => (event.type === 'CONNECTED' ? { position: event.position, tables: event.tables, images: event.images, decoder: event.decoder } : {})) },
           CONNECT_FAILED: { target: 'connecting', reenter: true },
         },
       },
@@ -179,7 +186,7 @@ function connect(config: ConnectorConfig): Operation<ConnectorContext> {
         images = state.value.rows[0] ? (JSON.parse(state.value.rows[0].row_images) as Record<string, StoredTuple>) : {};
       }
       return {
-        event: { type: 'CONNECTED', position, tables: tables.value, images },
+        event: { type: 'CONNECTED', position, tables: tables.value, images, decoder: tables.decoder },
         caption: `The connector finds the captured tables' files and resumes at WAL ${showPos(position)}.`,
       };
     },
@@ -212,15 +219,17 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
     intent: () => 'reading the WAL',
     async run(ctx) {
       const from = ctx.context.position ?? storedPosition(ctx);
-      const read = await readWal(ctx.db, `read WAL from ${showPos(from)} (pg_get_wal_records_info)`, from);
-      if (!read.ok) return { event: { type: 'READ_FAILED' }, caption: 'The connector fails to read the WAL.' };
-      const records = read.value;
-      if (records.length === 0) return { event: { type: 'EMPTY' }, caption: 'The connector finds no new WAL records.' };
-      const { committed, rolledBack, end, images } = decodeRecords(records, ctx.context.tables, ctx.context.images);
+      const source = CHANGE_SOURCES[ctx.context.decoder];
+      const batch = await source.read(ctx.db, from, ctx.context.tables, ctx.context.images);
+      if (!batch.ok) return { event: { type: 'READ_FAILED' }, caption: 'The connector fails to read the WAL.' };
+      if (batch.value.read === 0) return { event: { type: 'EMPTY' }, caption: source.nothingNew };
+      const { committed, rolledBack, end, images, unit } = batch.value;
+      // pg_walinspect counts WAL records ("18 WAL records", "8 records of other tables"); logical decoding its lines.
+      const count = (short: boolean) => plural(batch.value.read, short && unit === 'WAL record' ? 'record' : unit);
       // A rolled-back transaction left records but no COMMIT: said briefly, captions stay short.
       const droppedTx = rolledBack.length > 0 ? `rolled-back tx ${rolledBack.join(', ')}` : '';
       if (committed.length === 0) {
-        const read = droppedTx ? `The connector drops ${droppedTx} from ${plural(records.length, 'record')}` : `The connector reads ${plural(records.length, 'record')} of other tables`;
+        const read = droppedTx ? `The connector drops ${droppedTx} from ${count(true)}` : `The connector reads ${count(true)} of other tables`;
         if (config.heartbeat && end > from) return { event: { type: 'HEARTBEAT_DUE' }, caption: `${read}: time for a heartbeat.` };
         return { event: { type: 'EMPTY' }, caption: `${read}; it stays at ${showPos(from)}.` };
       }
@@ -229,8 +238,8 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
         event: { type: 'CHANGES', messages, end, images },
         orders: ordersOf(messages),
         caption: droppedTx
-          ? `The connector reads ${plural(records.length, 'record')}: ${describeChanges(committed)}; tx ${rolledBack.join(', ')} aborted.`
-          : `The connector reads ${plural(records.length, 'WAL record')}: ${describeChanges(committed)}.`,
+          ? `The connector reads ${count(true)}: ${describeChanges(committed)}; tx ${rolledBack.join(', ')} aborted.`
+          : `The connector reads ${count(false)}: ${describeChanges(committed)}.`,
       };
     },
   };
@@ -285,12 +294,9 @@ const advanceSlot: Operation<ConnectorContext> = {
   intent: () => 'advancing the replication slot',
   async run(ctx) {
     const pos = ctx.context.position ?? 0;
-    await ctx.db.statement(
-      `advance slot ${SLOT_NAME} to ${showPos(pos)}`,
-      `SELECT slot_name FROM service.wal_origin o, pg_replication_slot_advance('${SLOT_NAME}', o.origin_lsn + $1::numeric)`,
-      [pos],
-    );
-    return { event: { type: 'ADVANCED' }, caption: `The connector advances slot ${SLOT_NAME} to ${showPos(pos)}; older WAL may go.` };
+    const source = CHANGE_SOURCES[ctx.context.decoder];
+    await source.advance(ctx.db, pos);
+    return { event: { type: 'ADVANCED' }, caption: `The connector advances slot ${source.slot} to ${showPos(pos)}; older WAL may go.` };
   },
 };
 

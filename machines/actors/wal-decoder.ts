@@ -4,7 +4,8 @@
  * dropped at its ABORT, and the position a connector may confirm stops before any transaction
  * still open.
  */
-import { decodeTuple, loadTuple, splitInsertTuple, splitUpdateTuple, storeTuple, type CapturedTable, type RowImage, type StoredTuple, type WalRecord } from './wal';
+import type { DatabaseOutcome, TracedDatabase } from '../kernel/traced-database';
+import { decodeTuple, loadTuple, readWal, showPos, splitInsertTuple, splitUpdateTuple, storeTuple, type CapturedTable, type RowImage, type StoredTuple, type WalRecord } from './wal';
 
 /** A committed row change of a captured table, as the connector decoded it from the WAL. */
 export interface RowChange {
@@ -15,6 +16,31 @@ export interface RowChange {
   tx: number;
   /** Where the change's record sits in the WAL, relative to the run's start. */
   pos: number;
+}
+
+/**
+ * What one read of a decoder gives the connector, whichever decoder it is (this one on PGlite,
+ * logical-decoder.ts on a server): the committed changes of the captured tables in commit order,
+ * and the position it may confirm once they are out.
+ */
+export interface ChangeBatch {
+  /** How much the decoder read, counted in `unit`: WAL records, or test_decoding lines. */
+  read: number;
+  unit: 'WAL record' | 'test_decoding line';
+  committed: RowChange[];
+  /** Relative xids of rolled-back transactions that had captured changes (logical decoding never sees them). */
+  rolledBack: number[];
+  end: number;
+  /** Row images as they will be once this batch is confirmed (logical decoding needs none: the WAL carries old rows). */
+  images: Record<string, StoredTuple>;
+}
+
+/** One read through pg_walinspect: every WAL record from `from` on, decoded. */
+export async function readWalinspect(db: TracedDatabase, from: number, tables: CapturedTable[], images: Record<string, StoredTuple>): Promise<DatabaseOutcome<ChangeBatch>> {
+  const read = await readWal(db, `read WAL from ${showPos(from)} (pg_get_wal_records_info)`, from);
+  if (!read.ok) return read;
+  const decoded = decodeRecords(read.value, tables, images);
+  return { ok: true, value: { read: read.value.length, unit: 'WAL record', ...decoded } };
 }
 
 const HEAP_INSERT = /^INSERT/;

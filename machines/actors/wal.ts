@@ -10,13 +10,18 @@
  */
 import type { SqlRunner, TracedDatabase } from '../kernel/traced-database';
 import type { TableRow, TableSnapshot } from '../kernel/types';
+import { decoderOf, LOGICAL_PLUGIN, LOGICAL_SLOT, logicalChangesInspection, prepareLogicalRun, type DecoderName } from './logical-decoder';
 
 export const SLOT_NAME = 'cdc';
 
-/** Where each run's WAL starts, and the next transaction id at that moment. */
+/**
+ * Where each run's WAL starts, the next transaction id at that moment, and which decoder reads
+ * it: pg_walinspect (PGlite) or test_decoding over a logical slot (a server, logical-decoder.ts).
+ */
 export const WAL_ORIGIN_TABLE = `CREATE TABLE service.wal_origin (
   origin_lsn pg_lsn NOT NULL,
-  origin_xid bigint NOT NULL
+  origin_xid bigint NOT NULL,
+  decoder text NOT NULL DEFAULT 'pg_walinspect'
 )`;
 
 /**
@@ -26,6 +31,7 @@ export const WAL_ORIGIN_TABLE = `CREATE TABLE service.wal_origin (
  * remembered.
  */
 export async function prepareWalRun(runner: SqlRunner): Promise<void> {
+  if (decoderOf(runner) === LOGICAL_PLUGIN) return prepareLogicalRun(runner);
   await runner.exec('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
   const slot = await runner.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = '${SLOT_NAME}'`);
   if (slot.rows.length === 0) await runner.query(`SELECT pg_create_physical_replication_slot('${SLOT_NAME}', true)`);
@@ -134,12 +140,15 @@ export interface CapturedTable {
   columns: ColumnLayout[];
 }
 
-/** Looks up the files and layouts of the captured tables; the values stay out of the trace. */
+/**
+ * Looks up the files and layouts of the captured tables, and which decoder this run's WAL is read
+ * with (see WAL_ORIGIN_TABLE); the values stay out of the trace.
+ */
 export async function describeTables(db: TracedDatabase, tables: string[]) {
   const result = await db.statement<Record<string, unknown>>(
     'look up captured tables',
     `SELECT c.oid::regclass::text AS tbl, pg_relation_filenode(c.oid) AS relfilenode, a.attname, a.atttypid::regtype::text AS type,
-       a.attlen, a.attalign, a.attisdropped
+       a.attlen, a.attalign, a.attisdropped, (SELECT max(decoder) FROM service.wal_origin) AS decoder
      FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
      WHERE c.oid = ANY($1::regclass[]) ORDER BY c.oid, a.attnum`,
     [`{${tables.join(',')}}`],
@@ -158,7 +167,8 @@ export async function describeTables(db: TracedDatabase, tables: string[]) {
     });
     byTable.set(table, entry);
   }
-  return { ok: true as const, value: [...byTable.values()] };
+  const decoder: DecoderName = result.value.rows.some((r) => r.decoder === LOGICAL_PLUGIN) ? LOGICAL_PLUGIN : 'pg_walinspect';
+  return { ok: true as const, value: [...byTable.values()], decoder };
 }
 
 const ALIGN: Record<ColumnLayout['align'], number> = { c: 1, s: 2, i: 4, d: 8 };
@@ -292,6 +302,7 @@ export function showPos(pos: number): string {
 
 /** The run's WAL as a table: every record since the run began, INSERT … COMMIT. */
 export async function walRecordsInspection(runner: SqlRunner, capturedNote: string): Promise<TableSnapshot> {
+  if (decoderOf(runner) === LOGICAL_PLUGIN) return logicalChangesInspection(runner, capturedNote);
   const result = await runner.query<Record<string, unknown>>(
     `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos,
        CASE WHEN r.record_type IN ('COMMIT_PREPARED', 'ABORT_PREPARED')
@@ -327,19 +338,24 @@ export async function walRecordsInspection(runner: SqlRunner, capturedNote: stri
 
 /** The slot and how much WAL it holds back: the seeds' monitoring query, positions made relative. */
 export async function slotInspection(runner: SqlRunner, storedPos: number | null): Promise<TableSnapshot> {
+  const logical = decoderOf(runner) === LOGICAL_PLUGIN;
   const result = await runner.query<Record<string, unknown>>(
+    // A logical slot frees WAL from restart_lsn on but has confirmed up to confirmed_flush_lsn: the connector's position.
     `SELECT s.slot_name, s.slot_type, s.wal_status,
-       pg_wal_lsn_diff(s.restart_lsn, o.origin_lsn)::int AS restart_pos,
+       pg_wal_lsn_diff(${logical ? 'coalesce(s.confirmed_flush_lsn, s.restart_lsn)' : 's.restart_lsn'}, o.origin_lsn)::int AS restart_pos,
        pg_wal_lsn_diff(pg_current_wal_lsn(), o.origin_lsn)::int AS current_pos,
        pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::int AS retained_bytes
      FROM pg_replication_slots s, service.wal_origin o WHERE s.slot_name = $1`,
-    [SLOT_NAME],
+    [logical ? LOGICAL_SLOT : SLOT_NAME],
   );
   return {
     name: 'replication slot',
     // A monitoring query that keeps only `slot_type = 'logical'` (as one seed's does) would never
     // list this physical slot, however much WAL it holds.
-    note:
+    note: logical
+      ? `pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector. ` +
+        `This slot is logical (${LOGICAL_PLUGIN}): the server decodes committed transactions for the connector, in commit order, and frees WAL up to the position it confirms (restart_lsn here is that confirmed position).`
+      :
       'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector. ' +
       'This slot is physical and the connector decodes raw WAL records itself through pg_walinspect, because PGlite has no logical decoding. ' +
       'A real connector (Debezium) reads a logical slot with pgoutput: Postgres hands it each committed transaction whole, in commit order, ' +

@@ -6,6 +6,7 @@
  * The lab drops and recreates its schemas (`service`, `consumer`) between runs. A database that
  * holds anything else is someone's, and is refused unless the user says `--reset-schemas`.
  */
+import { LOGICAL_PLUGIN, LOGICAL_SLOT } from '../actors/logical-decoder';
 import { SCHEMAS } from '../actors/postgres';
 import { WAL_ORIGIN_TABLE } from '../actors/wal';
 import type { PatternDefinition } from '../kernel/pattern';
@@ -91,7 +92,22 @@ export async function preflight(runner: SqlRunner, needs: Requirements, options:
     const who = needs.why.logicalDecoding.join(', ');
     if (wal.level !== 'logical') problems.push(`${who} read changes through a logical replication slot, and this server has wal_level = ${wal.level}. Set wal_level = logical (ALTER SYSTEM SET wal_level = logical, or -c wal_level=logical) and restart the server`);
     if (!info.superuser && !info.replication) problems.push(`${who} create a replication slot, which needs the REPLICATION attribute: ALTER ROLE ${info.usr} REPLICATION`);
-    if (Number(wal.used) >= Number(wal.slots)) problems.push(`${who} need a free replication slot; all ${wal.slots} (max_replication_slots) are in use`);
+    const mine = await runner.query<{ plugin: string | null; here: boolean; active: boolean }>(
+      `SELECT plugin, database IS NOT DISTINCT FROM current_database() AS here, active FROM pg_replication_slots WHERE slot_name = $1`,
+      [LOGICAL_SLOT],
+    );
+    const left = mine.rows[0];
+    if (left?.active) problems.push(`replication slot ${LOGICAL_SLOT} is in use by another session (another lab run against this server?); wait for it to finish, or point --database-url at a server of its own`);
+    else if (left && (!left.here || left.plugin !== LOGICAL_PLUGIN)) {
+      const what = left.plugin === null ? 'as a physical slot' : left.here ? `with plugin ${left.plugin}` : 'for another database';
+      problems.push(`replication slot ${LOGICAL_SLOT} (the name the lab gives its own) exists ${what}; drop it (SELECT pg_drop_replication_slot('${LOGICAL_SLOT}')) if nothing needs it`);
+    } else if (!left && Number(wal.used) >= Number(wal.slots)) problems.push(`${who} need a free replication slot; all ${wal.slots} (max_replication_slots) are in use`);
+    // Making a logical slot waits until every transaction running on the server has finished; one in doubt never does.
+    if (!left) {
+      // This database's own are the lab's, rolled back before each run.
+      const doubt = await one<{ n: string }>(runner, `SELECT count(*) AS n FROM pg_prepared_xacts WHERE database <> current_database()`);
+      if (Number(doubt.n) > 0) problems.push(`${who} create a logical replication slot, which waits for every running transaction on the server to finish, and ${doubt.n} prepared transaction(s) of other databases are in doubt there (pg_prepared_xacts): COMMIT PREPARED or ROLLBACK PREPARED them first`);
+    }
   }
 
   if (!info.superuser) notes.push(`not a superuser: lc_messages stays the server's, so error texts in traces may differ from PGlite's if the server's language is not English`);

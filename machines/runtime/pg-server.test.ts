@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPattern } from '../patterns/index';
 import type { PatternDefinition } from '../kernel/pattern';
 import { startLabPostgresInNode } from './boot-image-node';
+import { LOGICAL_SLOT } from '../actors/logical-decoder';
 import { cleanUpServer, markLabSchemas, preflight, requirementsOf } from './pg-preflight';
 import { affectedRowsOf, connectServer, pgliteParser, serverParam, type ArrayTypes } from './pg-server';
 
@@ -118,6 +119,16 @@ describe('preflight', () => {
     expect(report.problems.join('\n')).toMatch(/outbox-cdc, cdc-table read changes through a logical replication slot, and this server has wal_level = replica\. Set wal_level = logical/);
   });
 
+  it("refuses the CDC patterns when the lab's slot name is taken by a slot that is not its own, saying how to drop it", async () => {
+    await lab.pg.query(`SELECT pg_create_physical_replication_slot('${LOGICAL_SLOT}')`);
+    try {
+      const report = await preflight(lab.db.runner, requirementsOf([pattern('outbox-cdc')]), { resetSchemas: false });
+      expect(report.problems.join('\n')).toMatch(new RegExp(`replication slot ${LOGICAL_SLOT} .*exists as a physical slot; drop it \\(SELECT pg_drop_replication_slot`));
+    } finally {
+      await lab.pg.query(`SELECT pg_drop_replication_slot('${LOGICAL_SLOT}')`);
+    }
+  });
+
   it('asks for max_prepared_transactions > 0 for two-phase commit, saying how', async () => {
     const bare = await PGlite.create();
     try {
@@ -157,6 +168,19 @@ describe.skipIf(!serverUrl)('on the server in LAB_DATABASE_URL', () => {
       expect((await server.runner.query('INSERT INTO t VALUES (1), (2) RETURNING id')).affectedRows).toBe(2);
       expect((await server.runner.query('SELECT * FROM t')).affectedRows).toBe(0);
       expect(server.unset.filter((u) => u.name !== 'lc_messages')).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lets the CDC patterns run there (wal_level = logical, may make replication slots), read through test_decoding', async () => {
+    const server = await connectServer(serverUrl!);
+    try {
+      const report = await preflight(server.runner, requirementsOf([pattern('outbox-cdc'), pattern('cdc-table')]), { resetSchemas: true });
+      expect(report.problems).toEqual([]);
+      expect(server.runner.changeDecoder).toBe('test_decoding');
+      // A commit is flushed before it returns, so the next read of the slot sees it.
+      expect((await server.runner.query<{ v: string }>(`SELECT current_setting('synchronous_commit') AS v`)).rows[0]!.v).toBe('on');
     } finally {
       await server.close();
     }

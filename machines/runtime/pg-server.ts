@@ -16,6 +16,7 @@
  */
 import { types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
+import { LOGICAL_PLUGIN, type ChangeSourceHint } from '../actors/logical-decoder';
 import { LabDatabase } from '../actors/postgres';
 import type { SqlRunner } from '../kernel/traced-database';
 
@@ -65,6 +66,9 @@ export const PGLITE_SESSION: readonly (readonly [string, string])[] = [
   ['search_path', 'public'],
   ['default_transaction_isolation', 'read committed'],
   ['lc_messages', 'C'],
+  // A logical slot hands over only what is flushed: a commit must be on disk when it returns, as
+  // in PGlite, or the connector's next read would miss it by a few milliseconds at random.
+  ['synchronous_commit', 'on'],
 ];
 
 export interface ServerConnection {
@@ -75,7 +79,9 @@ export interface ServerConnection {
   close(): Promise<void>;
 }
 
-export class ServerRunner implements SqlRunner {
+export class ServerRunner implements SqlRunner, ChangeSourceHint {
+  /** The CDC connector reads a server through a logical slot (actors/logical-decoder.ts). */
+  readonly changeDecoder = LOGICAL_PLUGIN;
   readonly #client: pg.Client;
   constructor(client: pg.Client) {
     this.#client = client;

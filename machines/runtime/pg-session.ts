@@ -5,7 +5,8 @@
 import { masked } from './pg-url';
 import type { LabStore } from '../kernel/component';
 import type { PatternDefinition } from '../kernel/pattern';
-import { cleanUpServer, preflight, readsWal, requirementsOf } from './pg-preflight';
+import { LOGICAL_SLOT } from '../actors/logical-decoder';
+import { cleanUpServer, preflight, requirementsOf } from './pg-preflight';
 import { connectServer } from './pg-server';
 
 export type ServerSession =
@@ -21,14 +22,15 @@ export type ServerSession =
       close(): Promise<string | null>;
     };
 
-/** Slots the lab's runs create on a server (see logical-decoding.ts); the only ones cleanup drops. */
-export const LAB_SLOTS: string[] = [];
+/** Slots the lab's runs create on a server (see actors/logical-decoder.ts); the only ones cleanup drops. */
+export const LAB_SLOTS: string[] = [LOGICAL_SLOT];
 
-/** Why these patterns cannot run on a real server yet, or null. */
-export function serverUnsupported(patterns: readonly PatternDefinition[]): string | null {
-  const wal = patterns.filter(readsWal).map((p) => p.info.id);
-  if (wal.length === 0 || LAB_SLOTS.length > 0) return null;
-  return `${wal.join(', ')}: not supported yet on a real server: on PGlite the connector reads a physical slot through pg_walinspect's pg_get_wal_block_info, which exists only from PostgreSQL 16, and a server must be read through logical decoding instead`;
+/**
+ * Why these patterns cannot run on a real server, or null. Every pattern can now: the CDC ones
+ * read it through a logical slot (preflight checks wal_level and the privilege to make one).
+ */
+export function serverUnsupported(_patterns: readonly PatternDefinition[]): string | null {
+  return null;
 }
 
 export async function openServerSession(url: string, patterns: readonly PatternDefinition[], options: { resetSchemas: boolean }): Promise<ServerSession> {

@@ -7,7 +7,8 @@
 import { explorePattern } from '../../machines/kernel/explore';
 import { getPattern } from '../../machines/patterns/index';
 import { startLabPostgresInNode } from '../../machines/runtime/boot-image-node';
-import { firstPointOfEachKind, linesOf, runKey, type RunLines } from './crosscheck-diff';
+import { firstPointOfEachKind, runKey, type RunLines } from './crosscheck-diff';
+import { comparableLines } from './crosscheck-meaning';
 
 export type ToCrosscheckWorker = { type: 'explore'; pattern: string; seed: number; quick: boolean } | { type: 'stop' };
 export type FromCrosscheckWorker = { type: 'ready' } | { type: 'done'; pattern: string; runs: RunLines[] } | { type: 'failed'; pattern: string; message: string };
@@ -30,7 +31,7 @@ process.on('message', (message: ToCrosscheckWorker) => {
       const pattern = getPattern(message.pattern);
       if (!pattern) throw new Error(`no pattern ${message.pattern}`);
       const runs: RunLines[] = [];
-      await explorePattern(db, pattern, { seed: message.seed, only: message.quick ? firstPointOfEachKind() : undefined, onRun: (result, run) => runs.push({ key: runKey(run), lines: linesOf(result) }) });
+      await explorePattern(db, pattern, { seed: message.seed, only: message.quick ? firstPointOfEachKind() : undefined, onRun: (result, run) => runs.push({ key: runKey(run), lines: comparableLines(pattern, result) }) });
       send({ type: 'done', pattern: message.pattern, runs });
     } catch (error) {
       send({ type: 'failed', pattern: message.pattern, message: error instanceof Error ? error.message : String(error) });

@@ -15,7 +15,9 @@ import type { PatternDefinition } from '../../machines/kernel/pattern';
 import { ensureBootImage } from '../../machines/runtime/boot-image-node';
 import { PATTERN_IDS } from '../../machines/kernel/vocabulary';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
-import { compareExplorations, firstPointOfEachKind, linesOf, runKey, type Difference, type RunLines } from './crosscheck-diff';
+import { compareExplorations, firstPointOfEachKind, runKey, type Difference, type RunLines } from './crosscheck-diff';
+import { CDC_COMPARED_BY_MEANING, comparableLines } from './crosscheck-meaning';
+import { readsWal } from '../../machines/runtime/pg-preflight';
 import type { FromCrosscheckWorker, ToCrosscheckWorker } from './crosscheck-worker';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { note, print, printJson } from './io';
@@ -33,6 +35,8 @@ export interface PatternCheck {
   differences: Difference[];
   /** Set when the pattern was not run on the server, with why. */
   skipped?: string;
+  /** A CDC pattern: compared by meaning where the two decoders must differ (crosscheck-meaning.ts). */
+  byMeaning?: boolean;
 }
 
 export async function crosscheckCommand(args: string[]): Promise<number> {
@@ -86,10 +90,10 @@ export async function crosscheckPattern(pgliteRuns: Promise<RunLines[]>, server:
   const started = performance.now();
   const onServer: RunLines[] = [];
   const progress = process.stderr.isTTY ? (n: number, of: number) => process.stderr.write(`\rcrosschecking ${pattern.info.id}: ${n}/${of}${n === of ? '\r\x1b[K' : ''}`) : undefined;
-  await explorePattern(server, pattern, { seed, only: quick ? firstPointOfEachKind() : undefined, onRun: (result, run) => onServer.push({ key: runKey(run), lines: linesOf(result) }), onProgress: progress });
+  await explorePattern(server, pattern, { seed, only: quick ? firstPointOfEachKind() : undefined, onRun: (result, run) => onServer.push({ key: runKey(run), lines: comparableLines(pattern, result) }), onProgress: progress });
   if (process.env.DEBUG === "1") note(`server side of ${pattern.info.id} done in ${seconds(performance.now() - started)}`);
   const compared = compareExplorations(await pgliteRuns, onServer);
-  return { pattern: pattern.info.id, runs: compared.total, agree: compared.agree, ms: performance.now() - started, differences: compared.differences };
+  return { pattern: pattern.info.id, runs: compared.total, agree: compared.agree, ms: performance.now() - started, differences: compared.differences, ...(readsWal(pattern) ? { byMeaning: true } : {}) };
 }
 
 const WORKER = fileURLToPath(new URL('./crosscheck-worker.ts', import.meta.url));
@@ -138,10 +142,11 @@ function describe(checks: PatternCheck[], runs: number, agree: number, ms: numbe
   }
   if (differences.length > SHOWN_DIFFERENCES) out.push(`… and ${differences.length - SHOWN_DIFFERENCES} more disagreeing runs (--json lists them all)`);
   for (const c of checks.filter((c) => c.skipped)) out.push(`not checked: ${c.skipped}`);
-  out.push(
-    'compared: every trace entry (messages, SQL as sent, virtual time), every step (caption, statechart states) and the outcome (anomalies, evidence), byte for byte —',
-    '  these patterns take timestamps from the virtual clock and show no LSN or transaction id, so nothing is expected to differ between PGlite and the server',
-    `${agree}/${runs} runs agree (${checks.filter((c) => !c.skipped).length} patterns, ${seconds(ms)})`,
-  );
+  const byMeaning = checks.filter((c) => c.byMeaning && !c.skipped).map((c) => c.pattern);
+  const exact = checks.filter((c) => !c.byMeaning && !c.skipped);
+  out.push(`compared: every trace entry (messages, SQL as sent, virtual time), every step (caption, statechart states) and the outcome (anomalies, evidence), ${exact.length > 0 ? 'byte for byte —' : 'line by line;'}`);
+  if (exact.length > 0) out.push(`  ${byMeaning.length > 0 ? 'the other ' : ''}patterns take timestamps from the virtual clock and show no LSN or transaction id, so nothing is expected to differ between PGlite and the server`);
+  if (byMeaning.length > 0) out.push(`${byMeaning.join(', ')}: ${CDC_COMPARED_BY_MEANING[0]}`, ...CDC_COMPARED_BY_MEANING.slice(1));
+  out.push(`${agree}/${runs} runs agree (${checks.filter((c) => !c.skipped).length} patterns, ${seconds(ms)})`);
   return out.join('\n');
 }

@@ -46,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
       note(`lab: ${error.message}`);
       return EXIT_USAGE;
     }
-    note(`lab: unexpected failure: ${escapeControls(error instanceof Error ? error.message : String(error), 500)}`);
+    // Line by line, so a message that lists problems keeps its lines (and nothing else unescaped).
+    const message = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 20);
+    note(`lab: unexpected failure: ${message.map((line) => escapeControls(line, 500)).join('\n  ')}`);
     if (process.env.DEBUG === '1' && error instanceof Error && error.stack) note(error.stack);
     return EXIT_FAILURE;
   }

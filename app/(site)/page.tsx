@@ -3,10 +3,12 @@ import { tradeOffLine } from '../../machines/compare/summary';
 import { PATTERN_CATALOG } from '../../machines/patterns/catalog';
 import { PatternCard } from '../../components/home/PatternCard';
 import { loadCompareData } from '../../components/compare/load-compare-data';
+import { loadLessons } from '../../machines/lessons/load';
 
 export default function HomePage() {
   // The default form's row of the comparison the build computed: the cards' one-line trade-offs.
   const defaults = new Map(loadCompareData().rows.filter((row) => row.variant === 'default').map((row) => [row.pattern, tradeOffLine(row)]));
+  const lessonCount = loadLessons().length;
   return (
     <div className="mx-auto max-w-6xl px-4 py-10">
       <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">See the dual write problem happen</h1>
@@ -19,7 +21,7 @@ export default function HomePage() {
         <Link href="/lessons/" data-testid="lessons-link" className="inline-flex min-h-10 items-center rounded-md border border-accent bg-accent px-4 py-2 font-semibold text-accent-fg hover:opacity-90">
           Start the lessons →
         </Link>
-        <span className="ml-3 text-muted">nine short lessons: predict what breaks, run it, see why</span>
+        <span className="ml-3 text-muted">{lessonCount} short lessons: predict what breaks, run it, see why</span>
       </p>
       <p className="mt-3">
         <Link href="/compare/" data-testid="compare-link" className="inline-flex min-h-10 items-center rounded-md border border-accent px-4 py-2 font-semibold text-accent hover:bg-surface-2">

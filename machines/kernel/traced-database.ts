@@ -224,7 +224,9 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
         return { ok: false, committed: true, error: 'connection lost before the reply' };
       }
       const rows = result.rows.map((r) => normaliseRow(r as Record<string, unknown>));
-      reply(writes ? `${affectedRows} row${affectedRows === 1 ? '' : 's'} updated` : `${rows.length} row${rows.length === 1 ? '' : 's'}`, true, undefined);
+      // A utility statement (LISTEN) answers with its command tag, as psql shows it, not a row count.
+      const tag = /^\s*(un)?listen\b/i.exec(sql)?.[0].trim().toUpperCase();
+      reply(tag ?? (writes ? `${affectedRows} row${affectedRows === 1 ? '' : 's'} updated` : `${rows.length} row${rows.length === 1 ? '' : 's'}`), true, undefined);
       return { ok: true, value: { rows: rows as never[], affectedRows } };
     },
   };

@@ -10,7 +10,7 @@ import type { TraceSink } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 import type { CacheCallResult, CacheGetResult, CachePort } from '../kernel/ports/cache';
 
-export type { CacheCallResult, CacheGetResult, CachePort, CacheSetIfNewerResult } from '../kernel/ports/cache';
+export type { CacheCallResult, CacheGetResult, CacheLeaseGetResult, CacheLeaseSetResult, CachePort, CacheSetIfNewerResult } from '../kernel/ports/cache';
 
 export const CACHE_PARTICIPANT = 'cache';
 /** Simulated milliseconds a value lives unless the writer says otherwise. */
@@ -45,6 +45,9 @@ function shorten(value: string, max = 48): string {
 export class Cache {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #reads: CacheRead[] = [];
+  /** The valid lease token per key, handed out on a miss and cleared by a DEL or the SET it allows. */
+  readonly #leases = new Map<string, number>();
+  #leasesIssued = 0;
   /** Whether anyone has called the cache in this run (only cache patterns do). */
   #used = false;
 
@@ -122,9 +125,41 @@ export class Cache {
         const error = call(`DEL ${key}`);
         if (error) return { ok: false, error };
         const existed = this.#entries.delete(key);
-        if (existed) sink.markMutation();
-        answer(`(integer) ${existed ? 1 : 0}`);
+        // A DEL also invalidates an outstanding lease: a fill from a read before it must not land.
+        const leased = this.#leases.delete(key);
+        if (existed || leased) sink.markMutation();
+        answer(`(integer) ${existed ? 1 : 0}${leased ? ', lease invalidated' : ''}`);
         return { ok: true };
+      },
+      getWithLease: (key) => {
+        const error = call(`GET ${key} (lease on miss)`);
+        if (error) return { ok: false, error };
+        const entry = this.#entries.get(key);
+        const value = entry && entry.expiresAt > now ? entry.value : null;
+        if (entry && value === null) this.#entries.delete(key);
+        this.#reads.push({ step, t: now, key, by: sink.actor, value });
+        if (value !== null) {
+          answer(shorten(value));
+          return { ok: true, value, lease: null };
+        }
+        // One token per miss; a newer one supersedes the older, so only the latest filler may SET.
+        this.#leasesIssued += 1;
+        this.#leases.set(key, this.#leasesIssued);
+        answer(`(nil), lease ${this.#leasesIssued}`);
+        return { ok: true, value: null, lease: this.#leasesIssued };
+      },
+      setWithLease: (key, value, lease, ttlMs = DEFAULT_TTL_MS) => {
+        const error = call(`SET ${key} ${shorten(value, 32)} EX ${ttlMs / 1000} lease ${lease}`);
+        if (error) return { ok: false, error };
+        if (this.#leases.get(key) !== lease) {
+          answer(`NOT_STORED: lease ${lease} invalidated`);
+          return { ok: true, written: false };
+        }
+        this.#leases.delete(key);
+        this.#entries.set(key, { key, value, setAt: now, expiresAt: now + ttlMs, setBy: sink.actor });
+        sink.markMutation();
+        answer('STORED');
+        return { ok: true, written: true };
       },
     };
   }

@@ -69,7 +69,11 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     'ack-on-error': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
   },
   'cache-set': { default: crash('service.cache-set:1', 'stale-cache'), 'versioned-set': crash('service.cache-set:1', 'stale-cache') },
-  'cache-delete': { default: crash('service.cache-delete:1', 'stale-cache'), 'double-delete': crash('service.cache-delete:1', 'stale-cache') },
+  'cache-delete': {
+    default: crash('service.cache-delete:1', 'stale-cache'),
+    'double-delete': crash('service.cache-delete:1', 'stale-cache'),
+    lease: crash('service.cache-delete:1', 'stale-cache'),
+  },
 };
 
 export function breakingFault(pattern: string, variant: string): BreakingFault | undefined {

@@ -16,6 +16,7 @@ import { writerProcesses, type CacheStep } from './writers';
 
 export const VERSIONED_SET = 'versioned-set';
 export const DOUBLE_DELETE = 'double-delete';
+export const LEASE = 'lease';
 
 export function cacheAsidePattern(info: PatternInfo, step: CacheStep): PatternDefinition {
   return definePattern({
@@ -26,10 +27,11 @@ export function cacheAsidePattern(info: PatternInfo, step: CacheStep): PatternDe
     schema: () => [VERSIONED_ORDERS_TABLE],
     prepareRun: (runner) => insertStoryOrder(runner, new Date(SIMULATION_EPOCH_MS).toISOString()),
     // versioned-set (cache-set's): every SET, the writers' and the reader's fill, compares versions;
-    // double-delete (cache-delete's): each writer deletes the key twice, a delay apart.
+    // double-delete (cache-delete's): each writer deletes the key twice, a delay apart;
+    // lease (cache-delete's): the reader's miss takes a lease that a DEL invalidates.
     processes: ({ variant }) => {
       const versioned = variant === VERSIONED_SET;
-      return [...writerProcesses(step, { versioned, deleteAgain: variant === DOUBLE_DELETE }), readerProcess({ versioned })];
+      return [...writerProcesses(step, { versioned, deleteAgain: variant === DOUBLE_DELETE }), readerProcess({ versioned, leased: variant === LEASE })];
     },
     inspect: async (sources) => cacheAsideInspections(sources),
   });

@@ -19,11 +19,13 @@ interface ReaderContext {
   loaded: CachedOrder | null;
   /** The cache refused the GET of this read: it serves from Postgres and does not fill. */
   cacheDown: boolean;
+  /** The lease token the miss came with (the `lease` variant), for the fill to present. */
+  lease: number | null;
 }
 
 type ReaderEvent =
   | { type: 'HIT' }
-  | { type: 'MISS' }
+  | { type: 'MISS'; lease?: number | null }
   | { type: 'CACHE_DOWN' }
   | { type: 'LOADED'; order: CachedOrder }
   | { type: 'LOAD_FAILED' }
@@ -45,18 +47,18 @@ export const readerMachine = setup({
     cacheWasDown: ({ context }) => context.cacheDown,
   },
   actions: {
-    startNextRead: assign(({ context }) => ({ next: context.next + 1, loaded: null, cacheDown: false })),
+    startNextRead: assign(({ context }) => ({ next: context.next + 1, loaded: null, cacheDown: false, lease: null })),
   },
 }).createMachine({
   id: READER_PARTICIPANT,
-  context: ({ input }) => ({ orderId: input.orderId, readAt: input.readAt, next: 0, loaded: null, cacheDown: false }),
+  context: ({ input }) => ({ orderId: input.orderId, readAt: input.readAt, next: 0, loaded: null, cacheDown: false, lease: null }),
   initial: 'looking-up',
   states: {
     'looking-up': {
       meta: { op: 'lookup', notBefore: (context: ReaderContext) => context.readAt[context.next] ?? 0 },
       on: {
         HIT: nextRead,
-        MISS: 'loading',
+        MISS: { target: 'loading', actions: assign({ lease: ({ event }) => event.lease ?? null }) },
         CACHE_DOWN: { target: 'loading', actions: assign({ cacheDown: true }) },
       },
     },
@@ -86,7 +88,7 @@ export const readerMachine = setup({
   on: { CRASH: `.${CRASHED_STATE}` },
 });
 
-const lookup: Operation<ReaderContext> = {
+const lookup = (leased: boolean): Operation<ReaderContext> => ({
   faults: ['cache-unavailable'],
   crashable: true,
   latencyMs: 1,
@@ -94,13 +96,19 @@ const lookup: Operation<ReaderContext> = {
   about: (context) => [context.orderId],
   async run(ctx) {
     const { orderId } = ctx.context;
-    const result = ctx.cache.get(cacheKey(orderId));
+    const result = leased ? ctx.cache.getWithLease(cacheKey(orderId)) : ctx.cache.get(cacheKey(orderId));
     if (!result.ok) return { event: { type: 'CACHE_DOWN' }, caption: `The cache refuses the reader's GET of order ${orderId}; it asks Postgres.` };
-    if (result.value === null) return { event: { type: 'MISS' }, caption: `The cache has no order ${orderId}; the reader asks Postgres.` };
+    if (result.value === null) {
+      const lease = 'lease' in result ? result.lease : null;
+      return {
+        event: { type: 'MISS', lease },
+        caption: lease === null ? `The cache has no order ${orderId}; the reader asks Postgres.` : `A miss on order ${orderId}, with lease ${lease}; the reader asks Postgres.`,
+      };
+    }
     const cached = parseCachedOrder(result.value);
     return { event: { type: 'HIT' }, caption: `The reader gets order ${orderId} at version ${cached?.version ?? '?'} from the cache.` };
   },
-};
+});
 
 const load: Operation<ReaderContext> = {
   faults: ['db-unavailable'],
@@ -132,6 +140,17 @@ const fill = (versioned: boolean): Operation<ReaderContext> => ({
   about: (context) => [context.orderId],
   async run(ctx) {
     const order = ctx.context.loaded!;
+    if (ctx.context.lease !== null) {
+      // The fill presents the miss's lease; a DEL since then has invalidated it, and the old row stays out.
+      const leased = ctx.cache.setWithLease(cacheKey(order.id), cacheValue(order), ctx.context.lease, DEFAULT_TTL_MS);
+      if (!leased.ok) return { event: { type: 'FILL_FAILED' }, caption: `The cache refuses the reader's fill of order ${order.id}.` };
+      return {
+        event: { type: 'FILLED' },
+        caption: leased.written
+          ? `The reader fills the cache with order ${order.id} at version ${order.version}.`
+          : `The cache rejects the fill of version ${order.version}: a DEL invalidated its lease.`,
+      };
+    }
     if (versioned) {
       // A fill is a write like the writers': with compare-and-set, a row read before a newer commit cannot overwrite it.
       const guarded = ctx.cache.setIfNewer(cacheKey(order.id), cacheValue(order), order.version, DEFAULT_TTL_MS);
@@ -150,12 +169,15 @@ const fill = (versioned: boolean): Operation<ReaderContext> => ({
   },
 });
 
-/** `versioned`: the fill is a compare-and-set on the version, like the writers' SETs (versioned-set). */
-export function readerProcess({ readAt = READ_TIMES, versioned = false }: { readAt?: readonly number[]; versioned?: boolean } = {}): ProcessSpec {
+/**
+ * `versioned`: the fill is a compare-and-set on the version, like the writers' SETs (versioned-set).
+ * `leased`: a miss comes with a lease and the fill presents it (cache-delete's lease variant).
+ */
+export function readerProcess({ readAt = READ_TIMES, versioned = false, leased = false }: { readAt?: readonly number[]; versioned?: boolean; leased?: boolean } = {}): ProcessSpec {
   return {
     id: READER_PARTICIPANT,
     machine: readerMachine,
     input: { orderId: STORY_ORDER.id, readAt: [...readAt] },
-    operations: { lookup, load, fill: fill(versioned), restart: restartOperation(READER_LABEL) },
+    operations: { lookup: lookup(leased), load, fill: fill(versioned), restart: restartOperation(READER_LABEL) },
   };
 }

@@ -182,4 +182,31 @@ describe('cache-delete, double-delete: delete, wait, delete again', () => {
   });
 });
 
+describe('cache-delete, fills under a lease', () => {
+  const leased = () => deleteLab().variant('lease');
+
+  it('refuses the slow reader\'s fill: the DEL after the commit invalidated its lease', async () => {
+    const result = await leased().fault('pause', 'reader.fill:1').run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    const labels = result.trace.filter((e) => e.kind === 'cache' || e.from === 'cache').map((e) => e.label);
+    expect(labels).toContain('(nil), lease 1');
+    expect(labels).toContain('(integer) 0, lease invalidated');
+    expect(labels).toContain('NOT_STORED: lease 1 invalidated');
+    // The same pause without leases puts version 1 back.
+    expect(await deleteLab().fault('pause', 'reader.fill:1').anomalies()).toEqual(['stale-cache']);
+  });
+
+  it('does nothing for a DEL that never runs', async () => {
+    expect(await leased().crash('service.cache-delete:1').anomalies()).toEqual(['stale-cache']);
+  });
+
+  it('across every single fault, closes exactly the slow fills and nothing else', () => {
+    const staleUnder = (variant: string) => faultsShowing(exploration.explored, variant, 'stale-cache');
+    const closed = staleUnder('default').filter((f) => !staleUnder('lease').includes(f));
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((f) => f.startsWith('pause@reader.fill'))).toBe(true);
+    expect(staleUnder('lease').every((f) => staleUnder('default').includes(f))).toBe(true);
+  });
+});
+
 describeExplorationClaims(exploration, anomalyProfile);

@@ -23,6 +23,13 @@ export const info: PatternInfo = {
       summary:
         'Each writer deletes the key after its commit and again after a wait longer than the slowest read (2.2 s here, against the lab\'s 2 s stall; in production a few hundred ms to a second), so a slow reader\'s old fill is removed. It narrows the window, it does not close it: reads before the second DEL are still served the old value, a fill slower than the wait stays, and a DEL that never runs leaves it too.',
     },
+    {
+      id: 'lease',
+      label: 'Fills under a lease',
+      worstAnomaly: 'stale-cache',
+      summary:
+        'A miss hands the reader a lease token and its fill must present it; a DEL of the key invalidates the lease, as in memcache at Facebook (Nishtala et al., 2013). A reader that read the old row before a commit can no longer fill it after that commit\'s DEL: its SET is refused. It does nothing for a DEL that is late or never runs: reads until then, or until the TTL, get the old value. Real memcache also hands one lease per key every 10 s to calm a thundering herd; the lab leaves that out.',
+    },
   ],
   hasConsumer: false,
   scriptedRequests: true,

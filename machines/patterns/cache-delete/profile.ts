@@ -10,4 +10,6 @@ export const anomalyProfile = {
   default: { off: ['stale-cache'], on: ['stale-cache'], settles: 'always' },
   // The second DEL heals the key sooner; the reads before it are still served the old value.
   'double-delete': { off: ['stale-cache'], on: ['stale-cache'], settles: 'always' },
+  // Leases stop a slow reader's old fill; a DEL that is late or never runs still leaves the old value.
+  lease: { off: ['stale-cache'], on: ['stale-cache'], settles: 'always' },
 } satisfies AnomalyProfile;

@@ -26,7 +26,7 @@ export const info: PatternInfo = {
     {
       id: 'read-uncommitted',
       label: 'Consumer reads read_uncommitted',
-      worstAnomaly: 'duplicate-effect',
+      worstAnomaly: 'lost-event',
       summary:
         'The same processor, but the shipping consumer keeps the Java client\'s real default, isolation.level=read_uncommitted. It is handed records of open and aborted transactions: after a processor crash it ships the aborted ShipmentRequested and then the retried one, so the order ships twice unless the processed_events switch catches the repeated event id.',
     },

@@ -117,25 +117,25 @@ const fetch: Operation<ConsumerContext> = fetchOperation();
 /** `isolation`: read a topic written by transactions at that level (omitted: every record, as ever). */
 function fetchOperation(isolation?: IsolationLevel): Operation<ConsumerContext> {
   return {
-  faults: [],
-  crashable: true,
-  latencyMs: 3,
-  intent: (context) => `fetching from ${context.topic}`,
-  async run(ctx) {
-    const { topic, group } = ctx.context;
-    const positions = ctx.context.positions ?? ctx.broker.committedOffsets(group, topic);
-    const batch = isolation ? ctx.broker.fetch(group, topic, positions, FETCH_MAX, isolation) : ctx.broker.fetch(group, topic, positions, FETCH_MAX);
-    const next = [...positions];
-    for (const m of batch) next[m.partition] = Math.max(next[m.partition] ?? 0, m.offset + 1);
-    if (batch.length === 0) {
-      return { event: { type: 'EMPTY', positions: next }, caption: `The ${ctx.context.who} finds nothing new and waits on a long poll.` };
-    }
-    return {
-      event: { type: 'BATCH', batch, positions: next },
-      orders: ordersOf(batch),
-      caption: `The ${ctx.context.who} fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,
-    };
-  },
+    faults: [],
+    crashable: true,
+    latencyMs: 3,
+    intent: (context) => `fetching from ${context.topic}`,
+    async run(ctx) {
+      const { topic, group } = ctx.context;
+      const positions = ctx.context.positions ?? ctx.broker.committedOffsets(group, topic);
+      const batch = ctx.broker.fetch(group, topic, positions, FETCH_MAX, isolation);
+      const next = [...positions];
+      for (const m of batch) next[m.partition] = Math.max(next[m.partition] ?? 0, m.offset + 1);
+      if (batch.length === 0) {
+        return { event: { type: 'EMPTY', positions: next }, caption: `The ${ctx.context.who} finds nothing new and waits on a long poll.` };
+      }
+      return {
+        event: { type: 'BATCH', batch, positions: next },
+        orders: ordersOf(batch),
+        caption: `The ${ctx.context.who} fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,
+      };
+    },
   };
 }
 

@@ -21,7 +21,7 @@ export const info: PatternInfo = {
       label: 'Consumer reads read_committed',
       worstAnomaly: 'lost-event',
       summary:
-        'The service commits the order, then publishes OrderPlaced: still a dual write, so a crash in between loses the event. A processor consumes it and, in one Kafka transaction, produces ShipmentRequested and sends its input offset; a crash leaves the transaction open until the restart fences the old epoch and aborts it (real transaction.timeout.ms 60 s aborts an abandoned one; lab: the restart, 300 ms simulated). The shipping consumer reads with isolation.level=read_committed (real Java default read_uncommitted), so it never sees aborted output. Kafka cannot join an external 2PC (KIP-939 was pulled): its own offset commit and the Postgres shipment are two writes again.',
+        'The service commits the order, then publishes OrderPlaced: still a dual write, so a crash in between loses the event. A processor consumes it and, in one Kafka transaction, produces ShipmentRequested and sends its input offset; a crash leaves the transaction open until the restart fences the old epoch and aborts it (real transaction.timeout.ms 60 s aborts an abandoned one; lab: the restart, 300 ms simulated). The shipping consumer reads with isolation.level=read_committed (real default read_uncommitted in the Java client, read_committed in librdkafka since 1.2), so it never sees aborted output. Kafka cannot join an external 2PC (KIP-939 was pulled): its own offset commit and the Postgres shipment are two writes again.',
     },
     {
       id: 'read-uncommitted',

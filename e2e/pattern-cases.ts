@@ -71,6 +71,14 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'applied only once',
   },
   {
+    // A processor crash leaves its transaction open; read_uncommitted ships the aborted record and the retry.
+    pattern: 'kafka-transactions',
+    query: 'variant=read-uncommitted&faults=crash@processor.send-offsets:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'shp-evt-1',
+  },
+  {
     pattern: 'job-queue',
     query: 'faults=crash@worker.complete:1',
     expect: ['duplicate-delivery', 'duplicate-effect'],

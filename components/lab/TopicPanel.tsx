@@ -76,11 +76,17 @@ function MessageRow({ message }: { message: TopicMessage }) {
       data-testid={`message-p${message.partition}-${message.offset}`}
     >
       <span className="text-muted">@{message.offset}</span>
-      <span>
-        {message.eventType} #{message.orderId}
-      </span>
+      {message.control ? (
+        // A transaction marker takes an offset but no consumer is ever handed it.
+        <span>{message.eventType} marker</span>
+      ) : (
+        <span>
+          {message.eventType} #{message.orderId}
+        </span>
+      )}
       <span className="text-xs text-muted">{message.eventId}</span>
-      {repeated ? (
+      {message.transaction && !message.control ? <span className="text-xs text-muted">({message.transaction.state})</span> : null}
+      {message.control ? null : repeated ? (
         <span className="ml-auto rounded border-2 border-warn px-1.5 font-sans text-sm font-extrabold text-warn">
           ×{message.deliveries} delivered
         </span>

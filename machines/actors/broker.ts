@@ -9,8 +9,9 @@ import type { TopicMessage, TopicSnapshot } from '../kernel/types';
 import { armedOneOf, type TraceSink } from '../kernel/traced-database';
 import type { FaultKind } from '../kernel/vocabulary';
 import type { BrokerCapability, BrokerPort, OutgoingMessage, ProducerStamp, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
+import { isTransactionEvent, reduceTransaction, transactionalPort, transactionStateOf, visibleRecords, type TransactionalContext, type TransactionEvent } from './broker-transactions';
 
-export type { BrokerCapability, BrokerPort, OutgoingMessage, ProducerStamp, PublishOutcome, StoredMessage } from '../kernel/ports/broker';
+export type { BrokerCapability, BrokerPort, IsolationLevel, OutgoingMessage, ProducerStamp, PublishOutcome, StoredMessage, TransactionalProducer } from '../kernel/ports/broker';
 
 export const BROKER_PARTICIPANT = 'broker';
 export const DEFAULT_PARTITIONS = 2;
@@ -20,7 +21,7 @@ export const DOWNSTREAM_GROUP = 'shipping';
 /** The faults a publish (or an XA prepare or commit) can meet at the broker. */
 const PUBLISH_FAULTS: readonly FaultKind[] = ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost'];
 
-interface BrokerContext {
+interface BrokerContext extends TransactionalContext {
   partitions: Record<string, StoredMessage[][]>;
   /** group → topic → committed offset per partition (the next offset to read). */
   committed: Record<string, Record<string, number[]>>;
@@ -43,7 +44,8 @@ type BrokerEvent =
   | { type: 'FETCHED'; refs: string[] }
   | { type: 'COMMIT_OFFSET'; group: string; topic: string; partition: number; offset: number }
   | { type: 'XA_PREPARE'; gid: string; message: OutgoingMessage }
-  | { type: 'XA_END'; gid: string };
+  | { type: 'XA_END'; gid: string }
+  | TransactionEvent;
 
 export function messageRef(m: { topic: string; partition: number; offset: number }): string {
   return `${m.topic}/p${m.partition}@${m.offset}`;
@@ -110,6 +112,13 @@ export const brokerMachine = setup({
             prepared: ({ context, event }) => Object.fromEntries(Object.entries(context.prepared ?? {}).filter(([gid]) => gid !== event.gid)),
           }),
         },
+        // Transactions (machines/actors/broker-transactions.ts): one pure reducer for all five events.
+        ...Object.fromEntries(
+          (['TXN_INIT', 'TXN_BEGIN', 'TXN_APPEND', 'TXN_OFFSETS', 'TXN_END'] as const).map((type) => [
+            type,
+            { actions: assign(({ context, event }) => (isTransactionEvent(event) ? reduceTransaction(context, event, emptyPartitions) : {})) },
+          ]),
+        ),
         COMMIT_OFFSET: {
           actions: assign({
             committed: ({ context, event }) => {
@@ -165,6 +174,8 @@ export class Broker {
             ...(m.op ? { op: m.op } : {}),
             ...(m.payload !== undefined ? { payload: m.payload } : {}),
             deliveries: this.context.deliveries[messageRef(m)] ?? 0,
+            ...(m.transaction ? { transaction: { id: m.transaction, state: transactionStateOf(this.context, m)! } } : {}),
+            ...(m.control ? { control: m.control } : {}),
           });
         }
       }
@@ -259,16 +270,16 @@ export class Broker {
         return id;
       },
 
-      fetch: (group, topic, positions, max) => {
+      fetch: (group, topic, positions, max, isolation) => {
         const logs = this.context.partitions[topic] ?? emptyPartitions();
         const batch: StoredMessage[] = [];
         logs.forEach((log, p) => {
-          for (const m of log.slice(positions[p] ?? 0)) if (batch.length < max) batch.push(m);
+          for (const m of visibleRecords(this.context, log, positions[p] ?? 0, isolation)) if (batch.length < max) batch.push(m);
         });
         // Deliveries count what downstream received. A service reading its own events back
         // (listen to yourself, in a group of its own) is not downstream delivery.
         if (group === DOWNSTREAM_GROUP) this.#send({ type: 'FETCHED', refs: batch.map(messageRef) });
-        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'fetch', label: `fetch ${topic} for ${group} from ${positions.map((o, p) => `p${p}@${o}`).join(', ')}`, ok: true });
+        emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'fetch', label: `fetch ${topic} for ${group} from ${positions.map((o, p) => `p${p}@${o}`).join(', ')}${isolation ? ` (${isolation})` : ''}`, ok: true });
         emit({
           from: BROKER_PARTICIPANT,
           to: sink.actor,
@@ -346,6 +357,18 @@ export class Broker {
         emit({ from: sink.actor, to: BROKER_PARTICIPANT, kind: 'publish', label: `XA ROLLBACK '${gid}'`, ok: true });
         emit({ from: BROKER_PARTICIPANT, to: sink.actor, kind: 'reply', label: held > 0 ? `dropped ${held} prepared message${held === 1 ? '' : 's'}` : `nothing prepared under '${gid}'`, ok: true });
       },
+
+      ...transactionalPort(
+        {
+          context: () => this.context,
+          send: (event) => this.#send(event),
+          partitionOf: (message) => partitionFor(message.key, (this.context.partitions[message.topic] ?? emptyPartitions()).length),
+          onAppend: this.onAppend,
+        },
+        sink,
+        now,
+        BROKER_PARTICIPANT,
+      ),
 
       preparedIds: () => Object.keys(this.context.prepared ?? {}).sort(),
 

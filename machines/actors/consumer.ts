@@ -7,7 +7,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../kernel/pattern';
-import type { StoredMessage } from './broker';
+import type { IsolationLevel, StoredMessage } from './broker';
 import { firstOrder, ordersOf } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 
@@ -112,27 +112,32 @@ export function createConsumerMachine(topic: string, group: string = CONSUMER_GR
   });
 }
 
-const fetch: Operation<ConsumerContext> = {
-  faults: [],
-  crashable: true,
-  latencyMs: 3,
-  intent: (context) => `fetching from ${context.topic}`,
-  async run(ctx) {
-    const { topic, group } = ctx.context;
-    const positions = ctx.context.positions ?? ctx.broker.committedOffsets(group, topic);
-    const batch = ctx.broker.fetch(group, topic, positions, FETCH_MAX);
-    const next = [...positions];
-    for (const m of batch) next[m.partition] = Math.max(next[m.partition] ?? 0, m.offset + 1);
-    if (batch.length === 0) {
-      return { event: { type: 'EMPTY', positions: next }, caption: `The ${ctx.context.who} finds nothing new and waits on a long poll.` };
-    }
-    return {
-      event: { type: 'BATCH', batch, positions: next },
-      orders: ordersOf(batch),
-      caption: `The ${ctx.context.who} fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,
-    };
-  },
-};
+const fetch: Operation<ConsumerContext> = fetchOperation();
+
+/** `isolation`: read a topic written by transactions at that level (omitted: every record, as ever). */
+function fetchOperation(isolation?: IsolationLevel): Operation<ConsumerContext> {
+  return {
+    faults: [],
+    crashable: true,
+    latencyMs: 3,
+    intent: (context) => `fetching from ${context.topic}`,
+    async run(ctx) {
+      const { topic, group } = ctx.context;
+      const positions = ctx.context.positions ?? ctx.broker.committedOffsets(group, topic);
+      const batch = ctx.broker.fetch(group, topic, positions, FETCH_MAX, isolation);
+      const next = [...positions];
+      for (const m of batch) next[m.partition] = Math.max(next[m.partition] ?? 0, m.offset + 1);
+      if (batch.length === 0) {
+        return { event: { type: 'EMPTY', positions: next }, caption: `The ${ctx.context.who} finds nothing new and waits on a long poll.` };
+      }
+      return {
+        event: { type: 'BATCH', batch, positions: next },
+        orders: ordersOf(batch),
+        caption: `The ${ctx.context.who} fetches ${batch.length} message${batch.length === 1 ? '' : 's'} from ${topic}.`,
+      };
+    },
+  };
+}
 
 /**
  * The table a consumer keeps, when asked to, of every event it applies in the order it applied
@@ -249,12 +254,12 @@ const autoCommitOffsets: Operation<ConsumerContext> = {
   },
 };
 
-export function consumerProcess(topic: string, label: string, options: ConsumerOptions & { autoCommit?: boolean } = {}): ProcessSpec {
+export function consumerProcess(topic: string, label: string, options: ConsumerOptions & { autoCommit?: boolean; isolation?: IsolationLevel } = {}): ProcessSpec {
   const commit: Record<string, Operation<ConsumerContext>> = options.autoCommit ? { 'auto-commit': autoCommitOffsets } : { 'commit-offset': commitOffset };
   return {
     id: CONSUMER_PARTICIPANT,
     machine: createConsumerMachine(topic, CONSUMER_GROUP, null, 'consumer', options.autoCommit ?? false),
-    operations: { fetch, apply: options.recordApplied ? applyOperation(options) : apply, ...commit, restart: restartOperation(label) },
+    operations: { fetch: options.isolation ? fetchOperation(options.isolation) : fetch, apply: options.recordApplied ? applyOperation(options) : apply, ...commit, restart: restartOperation(label) },
   };
 }
 

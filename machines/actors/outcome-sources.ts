@@ -54,7 +54,8 @@ export function shipmentsOutcome(sources: InspectionSources<EffectsWorld>, truth
     truth: truth === 'event-store' ? placedInStore(eventStore) : ordersTable(runner),
     effectsTable: SHIPMENTS_TABLE,
     deliverable(): DeliveredEvent[] {
-      const fromTopics = (broker?.messages() ?? []).map((m) => ({
+      // Transaction markers take offsets but are no events: no consumer is ever handed one.
+      const fromTopics = (broker?.messages() ?? []).filter((m) => !m.control).map((m) => ({
         ref: messageRef(m),
         eventId: m.eventId,
         eventType: m.eventType,

@@ -17,4 +17,5 @@ export const PATTERN_IDS = [
   'cache-delete',
   'job-queue',
   'inbox',
+  'kafka-transactions',
 ] as const;

@@ -145,6 +145,10 @@ export interface TopicMessage {
   payload?: string;
   /** How many times a consumer fetched this message. */
   deliveries: number;
+  /** Written inside a transaction: which, and where it stands now. */
+  transaction?: { id: string; state: 'open' | 'committed' | 'aborted' };
+  /** A transaction marker (control record) rather than an event. */
+  control?: 'commit' | 'abort';
 }
 
 export interface TopicSnapshot {

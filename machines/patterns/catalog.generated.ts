@@ -15,6 +15,7 @@ import { info as cacheSet } from './cache-set/info';
 import { info as cacheDelete } from './cache-delete/info';
 import { info as jobQueue } from './job-queue/info';
 import { info as inbox } from './inbox/info';
+import { info as kafkaTransactions } from './kafka-transactions/info';
 
 /** Every pattern's plain-data info, in story order. */
-export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox];
+export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox, kafkaTransactions];

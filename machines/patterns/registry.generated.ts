@@ -15,6 +15,7 @@ import { pattern as cacheSet } from './cache-set/pattern';
 import { pattern as cacheDelete } from './cache-delete/pattern';
 import { pattern as jobQueue } from './job-queue/pattern';
 import { pattern as inbox } from './inbox/pattern';
+import { pattern as kafkaTransactions } from './kafka-transactions/pattern';
 
 /** Every pattern's definition (statecharts, schema, checks), in story order. */
-export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox];
+export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox, kafkaTransactions];

@@ -48,6 +48,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
   },
   // The default only redelivers (the inbox stops the repeat); an expired id lets it ship twice.
   inbox: { default: crash('relay.mark:1', 'duplicate-delivery'), 'expiring-inbox': crash('relay.mark:1', 'duplicate-effect') },
+  // The dual write before the publish breaks both; read_uncommitted also ships twice after a processor crash (crash@processor.commit:1).
+  'kafka-transactions': { default: crash('service.publish:1', 'lost-event'), 'read-uncommitted': crash('service.publish:1', 'lost-event') },
   'cdc-table': {
     default: crash('connector.publish:2', 'duplicate-effect'),
     'renamed-column': crash('service.place-order:2', 'lost-event'),

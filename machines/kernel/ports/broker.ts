@@ -21,7 +21,27 @@ export interface StoredMessage extends OutgoingMessage {
   partition: number;
   offset: number;
   storedAt: number;
+  /** Written inside a transaction: its id (`transactional.id#n`), whose state the broker keeps. */
+  transaction?: string;
+  /** A control record (a transaction marker): takes an offset, never handed to an application. */
+  control?: 'commit' | 'abort';
 }
+
+/**
+ * `read_committed` returns only records of committed transactions (and plain ones) and stops at
+ * the last stable offset, the first record of a transaction still open; `read_uncommitted`
+ * returns every record, open and aborted ones too. Control records are returned by neither.
+ */
+export type IsolationLevel = 'read_committed' | 'read_uncommitted';
+
+/** A transactional producer's session: its producer id and the epoch InitProducerId gave it. */
+export interface TransactionalProducer {
+  transactionalId: string;
+  producerId: number;
+  epoch: number;
+}
+
+export type TransactionOutcome = { ok: true } | { ok: false; error: string };
 
 /**
  * What an idempotent producer stamps on each record: its producer id and a sequence number that
@@ -39,8 +59,20 @@ export interface BrokerPort {
   publish(message: OutgoingMessage, producer?: ProducerStamp): PublishOutcome;
   /** Kafka's InitProducerId: a new producer id, one per producer session (a restart gets another). */
   initProducerId(): number;
-  /** Reads from each partition's position on; counts each message as delivered. */
-  fetch(group: string, topic: string, positions: number[], max: number): StoredMessage[];
+  /** Reads from each partition's position on; counts each message as delivered. No isolation: every record. */
+  fetch(group: string, topic: string, positions: number[], max: number, isolation?: IsolationLevel): StoredMessage[];
+  /**
+   * InitProducerId with a transactional.id: the same producer id, the next epoch. Any transaction
+   * the earlier epoch left open is aborted, and that epoch is fenced from then on.
+   */
+  initTransactions(transactionalId: string): { producer: TransactionalProducer; aborted: string | null };
+  beginTransaction(producer: TransactionalProducer): TransactionOutcome;
+  /** An append inside the open transaction: stored in the log, its fate decided by the end marker. */
+  sendInTransaction(producer: TransactionalProducer, message: OutgoingMessage): PublishOutcome;
+  /** The consumer group's offsets become part of the transaction: committed with it or not at all. */
+  sendOffsetsToTransaction(producer: TransactionalProducer, group: string, topic: string, offsets: Record<number, number>): TransactionOutcome;
+  commitTransaction(producer: TransactionalProducer): TransactionOutcome;
+  abortTransaction(producer: TransactionalProducer): TransactionOutcome;
   commitOffset(group: string, topic: string, partition: number, offset: number): void;
   committedOffsets(group: string, topic: string): number[];
   /**

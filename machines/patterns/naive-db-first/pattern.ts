@@ -4,7 +4,7 @@
  * first has committed leaves an order that downstream never hears about.
  */
 import { assign, setup } from 'xstate';
-import type { Operation } from '../../kernel/pattern';
+import type { Operation, ProcessSpec } from '../../kernel/pattern';
 import { CLIENT_PARTICIPANT, clientProcess } from '../../actors/client';
 import {
   idleState,
@@ -123,6 +123,10 @@ const publish: Operation<ServiceContext> = {
   },
 };
 
+/** The service that commits the order, then publishes OrderPlaced itself: the dual write. */
+export function naiveDbFirstServiceProcess(): ProcessSpec {
+  return { id: 'service', machine: naiveDbFirstService, operations: { 'write-order': writeOrder, publish, restart: restartOperation('Order service') } };
+}
 
 export const pattern = definePattern({
   info,
@@ -131,11 +135,7 @@ export const pattern = definePattern({
   client: (scenario) => clientProcess(scenario.orders),
   schema: () => [ORDERS_TABLE, ...CONSUMER_TABLES],
   processes: () => [
-    {
-      id: 'service',
-      machine: naiveDbFirstService,
-      operations: { 'write-order': writeOrder, publish, restart: restartOperation('Order service') },
-    },
+    naiveDbFirstServiceProcess(),
     consumerProcess(ORDERS_TOPIC, 'Shipping consumer'),
   ],
 });

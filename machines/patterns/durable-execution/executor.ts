@@ -50,7 +50,7 @@ const recoverTransitions = {
   RUN_PUBLISH: { target: 'publishing', actions: 'take' },
   RUN_FINISH: { target: 'finishing', actions: 'take' },
   EMPTY: { target: 'idle', reenter: true },
-  STEP_FAILED: { target: 'idle', reenter: true },
+  STEP_FAILED: { target: 'sleeping', reenter: true },
 } as const;
 
 export const executorMachine = setup({
@@ -65,12 +65,14 @@ export const executorMachine = setup({
   initial: 'idle',
   states: {
     idle: { tags: ['polled-empty'], meta: { op: 'recover', delay: 'relayPollMs' }, on: recoverTransitions },
+    // After a failed step: the workflow is still PENDING, so look again after a poll, not "settled".
+    sleeping: { meta: { op: 'recover', delay: 'relayPollMs' }, on: recoverTransitions },
     // Right after a step: look for the next at once.
     resuming: { meta: { op: 'recover' }, on: recoverTransitions },
-    ordering: { meta: { op: 'order-step' }, on: { STEP_DONE: 'publishing', STEP_FAILED: { target: 'idle', actions: 'drop' } } },
-    publishing: { meta: { op: 'publish-step' }, on: { STEP_DONE: 'checkpointing', STEP_FAILED: { target: 'idle', actions: 'drop' } } },
-    checkpointing: { meta: { op: 'checkpoint' }, on: { STEP_DONE: 'finishing', STEP_FAILED: { target: 'idle', actions: 'drop' } } },
-    finishing: { meta: { op: 'finish' }, on: { STEP_DONE: { target: 'resuming', actions: 'drop' }, STEP_FAILED: { target: 'idle', actions: 'drop' } } },
+    ordering: { meta: { op: 'order-step' }, on: { STEP_DONE: 'publishing', STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
+    publishing: { meta: { op: 'publish-step' }, on: { STEP_DONE: 'checkpointing', STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
+    checkpointing: { meta: { op: 'checkpoint' }, on: { STEP_DONE: 'finishing', STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
+    finishing: { meta: { op: 'finish' }, on: { STEP_DONE: { target: 'resuming', actions: 'drop' }, STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
     [CRASHED_STATE]: { meta: { op: 'restart', delay: 'restartMs' }, on: { RESTARTED: { target: 'resuming', actions: 'drop' } } },
   },
   on: { CRASH: `.${CRASHED_STATE}` },

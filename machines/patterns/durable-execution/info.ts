@@ -22,7 +22,7 @@ export const info: PatternInfo = {
       label: 'Transactional step',
       worstAnomaly: 'duplicate-effect',
       summary:
-        'The service starts a workflow: a workflow_status row, PENDING, with its inputs. Step 1 is a transactional step, as in DBOS: the order and the step\'s row in operation_outputs commit in one transaction. Step 2 publishes OrderPlaced, then checkpoints its output in its own transaction; a crash in between re-runs the publish on recovery, at least once. Its event id is the workflow id and step number, so an idempotent consumer drops the repeat. Real DBOS recovers PENDING workflows when the executor restarts and retries a step up to 3 times by default when asked; the lab recovers by polling every 0.5 s and does not retry a failed step within a run (a failed publish is run again on recovery).',
+        'The service starts a workflow: a workflow_status row, PENDING, with its inputs. Step 1 is a transactional step, as in DBOS: the order and the step\'s row in operation_outputs commit in one transaction. Step 2 publishes OrderPlaced, then checkpoints its output in its own transaction; a crash in between re-runs the publish on recovery, at least once. Its event id is the workflow id and step number, so an idempotent consumer drops the repeat. Real DBOS recovers PENDING workflows when the executor restarts and retries a step up to 3 times by default when asked; the lab recovers by polling every 0.5 s and runs a failed step again at its next poll, without limit.',
     },
   ],
   hasConsumer: true,

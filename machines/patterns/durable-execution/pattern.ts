@@ -33,7 +33,7 @@ export const WORKFLOW_STATUS_TABLE = `CREATE TABLE service.workflow_status (
 
 /** DBOS's `operation_outputs`: one row per finished step, keyed by workflow and step number. */
 export const OPERATION_OUTPUTS_TABLE = `CREATE TABLE service.operation_outputs (
-  workflow_uuid text NOT NULL REFERENCES service.workflow_status (workflow_uuid),
+  workflow_uuid text NOT NULL REFERENCES service.workflow_status (workflow_uuid) ON DELETE CASCADE,
   function_id integer NOT NULL,
   function_name text NOT NULL,
   output text,

@@ -1,5 +1,9 @@
 /**
  * What exploring durable-execution under every single fault finds (machines/testing/anomaly-profile.ts).
+ * The workflow starts durable and step 1 commits the order with its checkpoint, so no fault loses
+ * an event or invents one: a crash between steps is resumed from the checkpoints, and a failed
+ * publish runs again at the next recovery. A crash (or a lost ack) between the publish and its
+ * checkpoint publishes twice; the step's idempotency key lets an idempotent consumer ship once.
  */
 import type { AnomalyProfile } from '../../testing/anomaly-profile';
 

@@ -68,10 +68,42 @@ describe('durable-execution', () => {
   });
 
   it('retries a failed publish from the last checkpoint, and never loses or invents an event', () => {
-    for (const run of exploration.explored.runs) {
+    const runs = exploration.explored.runs.filter((r) => r.variant === 'default');
+    expect(runs.length).toBeGreaterThan(100);
+    for (const run of runs) {
       expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('lost-event');
       expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('phantom-event');
     }
+  });
+});
+
+describe('durable-execution, step 1 not transactional', () => {
+  const split = () => workflows().variant('no-transactional-step');
+
+  it('commits the order and its checkpoint in two transactions', async () => {
+    const result = await split().run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    expect(result.trace.find((e) => e.label === 'step 1: insert order 1')!.sql!.filter((q) => q.startsWith('INSERT'))).toHaveLength(1);
+    expect(result.trace.find((e) => e.label === 'checkpoint step 1 of wf-1')!.sql![1]).toMatch(/^INSERT INTO service\.operation_outputs /);
+  });
+
+  it('loses the event when a crash falls between the order and its checkpoint: the re-run hits the primary key', async () => {
+    for (const idempotent of [false, true]) {
+      const result = await split().crash('workflow.checkpoint-order:1').idempotent(idempotent).run({ captureSnapshots: true });
+      expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['lost-event', 'order 1']]);
+      expect(table(result, 'service.workflow_status').map((r) => [r.workflow_uuid, r.status])).toEqual([
+        ['wf-1', 'ERROR'],
+        ['wf-2', 'SUCCESS'],
+      ]);
+      expect(result.steps.some((s) => s.caption === 'Order 1 exists already; the executor marks wf-1 ERROR.')).toBe(true);
+    }
+  });
+
+  it('loses events only where the order committed without its checkpoint', () => {
+    const lost = exploration.explored.runs.filter((r) => r.variant === 'no-transactional-step' && r.anomalies.includes('lost-event'));
+    expect(new Set(lost.map((r) => `${r.faults[0]!.kind}@${r.faults[0]!.at.replace(/:\d+$/, '')}`))).toEqual(
+      new Set(['crash@workflow.checkpoint-order', 'commit-unknown@workflow.order-step']),
+    );
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../../kernel/pattern';
+import type { Transaction } from '../../kernel/traced-database';
 import type { TableSnapshot } from '../../kernel/types';
 import type { OrderRequest } from '../../actors/client';
 import { ORDERS_TOPIC } from '../../actors/outbox-relay';
@@ -36,6 +37,8 @@ type ExecutorEvent =
   | { type: 'RUN_FINISH'; workflow: Workflow }
   | { type: 'EMPTY' }
   | { type: 'STEP_DONE' }
+  | { type: 'ORDER_WRITTEN' }
+  | { type: 'GAVE_UP' }
   | { type: 'STEP_FAILED' }
   | { type: 'CRASH' }
   | { type: 'RESTARTED' };
@@ -69,7 +72,12 @@ export const executorMachine = setup({
     sleeping: { meta: { op: 'recover', delay: 'relayPollMs' }, on: recoverTransitions },
     // Right after a step: look for the next at once.
     resuming: { meta: { op: 'recover' }, on: recoverTransitions },
-    ordering: { meta: { op: 'order-step' }, on: { STEP_DONE: 'publishing', STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
+    ordering: {
+      meta: { op: 'order-step' },
+      on: { STEP_DONE: 'publishing', ORDER_WRITTEN: 'recordingOrder', STEP_FAILED: { target: 'sleeping', actions: 'drop' }, GAVE_UP: { target: 'resuming', actions: 'drop' } },
+    },
+    // no-transactional-step only: step 1's output in a transaction after the order's.
+    recordingOrder: { meta: { op: 'checkpoint-order' }, on: { STEP_DONE: 'publishing', STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
     publishing: { meta: { op: 'publish-step' }, on: { STEP_DONE: 'checkpointing', STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
     checkpointing: { meta: { op: 'checkpoint' }, on: { STEP_DONE: 'finishing', STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
     finishing: { meta: { op: 'finish' }, on: { STEP_DONE: { target: 'resuming', actions: 'drop' }, STEP_FAILED: { target: 'sleeping', actions: 'drop' } } },
@@ -99,8 +107,14 @@ const recover: Operation<ExecutorContext> = {
   },
 };
 
-/** Step 1, transactional: the order and the step's output in one transaction. */
-const orderStep: Operation<ExecutorContext> = {
+const DUPLICATE_KEY = /duplicate key value violates unique constraint/;
+
+/**
+ * Step 1. Transactional (default): the order and the step's output in one transaction. Without
+ * it, the order commits alone and its output follows; a re-run then hits the order's primary key,
+ * an error no retry cures, and the workflow ends in ERROR, as a DBOS step that throws does.
+ */
+const orderStep = (transactional: boolean): Operation<ExecutorContext> => ({
   faults: ['db-write-fails', 'commit-unknown'],
   crashable: true,
   latencyMs: 5,
@@ -109,13 +123,19 @@ const orderStep: Operation<ExecutorContext> = {
   async run(ctx) {
     const workflow = ctx.context.workflow!;
     const order = request(workflow);
-    const written = await ctx.db.transaction(`step 1: insert order ${order.orderId} + output`, async (tx) => {
+    const label = transactional ? `step 1: insert order ${order.orderId} + output` : `step 1: insert order ${order.orderId}`;
+    const written = await ctx.db.transaction(label, async (tx) => {
       await insertOrder(tx, order, amountFor(order, ctx), ctx.timestamp());
-      await tx.query(
-        'INSERT INTO service.operation_outputs (workflow_uuid, function_id, function_name, output) VALUES ($1, $2, $3, $4)',
-        [workflow.workflow_uuid, ORDER_STEP, 'insertOrder', JSON.stringify({ orderId: order.orderId })],
-      );
+      if (transactional) await recordOrderOutput(tx, workflow, order.orderId);
     });
+    if (!written.ok && DUPLICATE_KEY.test(written.error)) {
+      await ctx.db.statement(
+        `fail ${workflow.workflow_uuid}`,
+        "UPDATE service.workflow_status SET status = 'ERROR', updated_at = $2 WHERE workflow_uuid = $1",
+        [workflow.workflow_uuid, ctx.timestamp()],
+      );
+      return { event: { type: 'GAVE_UP' }, caption: `Order ${order.orderId} exists already; the executor marks ${workflow.workflow_uuid} ERROR.` };
+    }
     if (!written.ok) {
       return {
         event: { type: 'STEP_FAILED' },
@@ -124,7 +144,31 @@ const orderStep: Operation<ExecutorContext> = {
           : `Postgres rejects order ${order.orderId}; step 1 and its output roll back.`,
       };
     }
+    if (!transactional) return { event: { type: 'ORDER_WRITTEN' }, caption: `Step 1 commits order ${order.orderId}, its output not yet recorded.` };
     return { event: { type: 'STEP_DONE' }, caption: `Step 1 commits order ${order.orderId} and its output together.` };
+  },
+});
+
+async function recordOrderOutput(tx: Transaction, workflow: Workflow, orderId: number): Promise<void> {
+  await tx.query(
+    'INSERT INTO service.operation_outputs (workflow_uuid, function_id, function_name, output) VALUES ($1, $2, $3, $4)',
+    [workflow.workflow_uuid, ORDER_STEP, 'insertOrder', JSON.stringify({ orderId })],
+  );
+}
+
+/** no-transactional-step: step 1's output, in its own transaction after the order's. */
+const checkpointOrder: Operation<ExecutorContext> = {
+  faults: ['commit-unknown'],
+  crashable: true,
+  latencyMs: 3,
+  intent: (context) => `checkpointing step 1 of ${context.workflow?.workflow_uuid ?? '?'}`,
+  about: orders,
+  async run(ctx) {
+    const workflow = ctx.context.workflow!;
+    const { orderId } = request(workflow);
+    const result = await ctx.db.transaction(`checkpoint step 1 of ${workflow.workflow_uuid}`, (tx) => recordOrderOutput(tx, workflow, orderId));
+    if (!result.ok) return { event: { type: 'STEP_FAILED' }, caption: `The executor cannot tell whether step 1's output was recorded.` };
+    return { event: { type: 'STEP_DONE' }, caption: `The executor records step 1's output for ${workflow.workflow_uuid}.` };
   },
 };
 
@@ -194,10 +238,19 @@ export function executorMemory(context: unknown): TableSnapshot {
   };
 }
 
-export function executorProcess(): ProcessSpec {
+export function executorProcess(variant: string): ProcessSpec {
+  const transactional = variant !== 'no-transactional-step';
   return {
     id: WORKFLOW_PARTICIPANT,
     machine: executorMachine,
-    operations: { recover, 'order-step': orderStep, 'publish-step': publishStep, checkpoint, finish, restart: restartOperation('Workflow executor') },
+    operations: {
+      recover,
+      'order-step': orderStep(transactional),
+      ...(transactional ? {} : { 'checkpoint-order': checkpointOrder }),
+      'publish-step': publishStep,
+      checkpoint,
+      finish,
+      restart: restartOperation('Workflow executor'),
+    },
   };
 }

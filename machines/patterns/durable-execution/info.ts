@@ -24,6 +24,13 @@ export const info: PatternInfo = {
       summary:
         'The service starts a workflow: a workflow_status row, PENDING, with its inputs. Step 1 is a transactional step, as in DBOS: the order and the step\'s row in operation_outputs commit in one transaction. Step 2 publishes OrderPlaced, then checkpoints its output in its own transaction; a crash in between re-runs the publish on recovery, at least once. Its event id is the workflow id and step number, so an idempotent consumer drops the repeat. Real DBOS recovers PENDING workflows when the executor restarts and retries a step up to 3 times by default when asked; the lab recovers by polling every 0.5 s and runs a failed step again at its next poll, without limit.',
     },
+    {
+      id: 'no-transactional-step',
+      label: 'Step 1 not transactional',
+      worstAnomaly: 'lost-event',
+      summary:
+        'Step 1 is an ordinary step: the order commits in one transaction and its output in the next. A crash between the two, or a commit whose answer is lost, leaves an order with no checkpoint, so recovery runs step 1 again; the insert hits the order\'s primary key, the step fails for good and the workflow ends in ERROR, its event never published. Real DBOS marks a workflow whose step throws ERROR and leaves it for an operator to see; the lab does the same and the order stays without its event.',
+    },
   ],
   hasConsumer: true,
   // After the articles' patterns, before job-queue and inbox.
@@ -31,7 +38,7 @@ export const info: PatternInfo = {
   faultTargets: {
     client: ['send-order'],
     service: ['write-order', 'restart'],
-    workflow: ['recover', 'order-step', 'publish-step', 'checkpoint', 'finish', 'restart'],
+    workflow: ['recover', 'order-step', 'checkpoint-order', 'publish-step', 'checkpoint', 'finish', 'restart'],
     consumer: ['fetch', 'apply', 'commit-offset', 'restart'],
   },
 };

@@ -83,9 +83,9 @@ export const pattern = definePattern({
   client: (scenario) => clientProcess(scenario.orders),
   schema: () => [ORDERS_TABLE, WORKFLOW_STATUS_TABLE, OPERATION_OUTPUTS_TABLE, WORKFLOW_STATUS_INDEX, ...CONSUMER_TABLES],
   inspect: async ({ contexts }) => [executorMemory(contexts[WORKFLOW_PARTICIPANT])],
-  processes: () => [
+  processes: ({ variant }) => [
     { id: SERVICE_PARTICIPANT, machine: durableService, operations: { 'write-order': startWorkflow, restart: restartOperation('Order service') } },
-    executorProcess(),
+    executorProcess(variant),
     consumerProcess(ORDERS_TOPIC, 'Shipping consumer'),
   ],
 });

@@ -21,7 +21,7 @@ import { shipmentsOutcome } from '../../actors/outcome-sources';
 import { info } from './info';
 import { executorMemory, executorProcess, WORKFLOW_PARTICIPANT } from './executor';
 
-/** DBOS's `workflow_status`, cut down to what the lab's executor reads and writes. */
+/** DBOS's `workflow_status`, cut down to what the lab's executor reads and writes (older DBOS kept `inputs` in `workflow_inputs`). */
 export const WORKFLOW_STATUS_TABLE = `CREATE TABLE service.workflow_status (
   workflow_uuid text PRIMARY KEY,
   status text NOT NULL CHECK (status IN ('PENDING', 'SUCCESS', 'ERROR')),
@@ -31,7 +31,12 @@ export const WORKFLOW_STATUS_TABLE = `CREATE TABLE service.workflow_status (
   updated_at timestamptz NOT NULL
 )`;
 
-/** DBOS's `operation_outputs`: one row per finished step, keyed by workflow and step number. */
+/**
+ * DBOS's `operation_outputs`: one row per finished step, keyed by workflow and step number. Real
+ * DBOS keeps a transactional step's output in `transaction_outputs` in the application database,
+ * so it can commit with the business write, and other steps' in its system database; the lab has
+ * one database, so one table holds both.
+ */
 export const OPERATION_OUTPUTS_TABLE = `CREATE TABLE service.operation_outputs (
   workflow_uuid text NOT NULL REFERENCES service.workflow_status (workflow_uuid) ON DELETE CASCADE,
   function_id integer NOT NULL,

@@ -79,6 +79,14 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'shp-evt-1',
   },
   {
+    // Recovery re-runs the publish step whose checkpoint never committed.
+    pattern: 'durable-execution',
+    query: 'faults=crash@workflow.checkpoint:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'orders/p0@1',
+  },
+  {
     pattern: 'job-queue',
     query: 'faults=crash@worker.complete:1',
     expect: ['duplicate-delivery', 'duplicate-effect'],

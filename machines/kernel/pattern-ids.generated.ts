@@ -15,6 +15,7 @@ export const PATTERN_IDS = [
   'persistent-subscription',
   'cache-set',
   'cache-delete',
+  'durable-execution',
   'job-queue',
   'inbox',
   'kafka-transactions',

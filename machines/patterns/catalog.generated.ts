@@ -13,9 +13,10 @@ import { info as eventSourcing } from './event-sourcing/info';
 import { info as persistentSubscription } from './persistent-subscription/info';
 import { info as cacheSet } from './cache-set/info';
 import { info as cacheDelete } from './cache-delete/info';
+import { info as durableExecution } from './durable-execution/info';
 import { info as jobQueue } from './job-queue/info';
 import { info as inbox } from './inbox/info';
 import { info as kafkaTransactions } from './kafka-transactions/info';
 
 /** Every pattern's plain-data info, in story order. */
-export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox, kafkaTransactions];
+export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, durableExecution, jobQueue, inbox, kafkaTransactions];

@@ -13,9 +13,10 @@ import { pattern as eventSourcing } from './event-sourcing/pattern';
 import { pattern as persistentSubscription } from './persistent-subscription/pattern';
 import { pattern as cacheSet } from './cache-set/pattern';
 import { pattern as cacheDelete } from './cache-delete/pattern';
+import { pattern as durableExecution } from './durable-execution/pattern';
 import { pattern as jobQueue } from './job-queue/pattern';
 import { pattern as inbox } from './inbox/pattern';
 import { pattern as kafkaTransactions } from './kafka-transactions/pattern';
 
 /** Every pattern's definition (statecharts, schema, checks), in story order. */
-export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, jobQueue, inbox, kafkaTransactions];
+export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, durableExecution, jobQueue, inbox, kafkaTransactions];

@@ -54,6 +54,12 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     default: crash('connector.publish:2', 'duplicate-effect'),
     'renamed-column': crash('service.place-order:2', 'lost-event'),
   },
+  // A crash after the publish and before its checkpoint runs step 2 again on recovery.
+  'durable-execution': {
+    default: crash('workflow.checkpoint:1', 'duplicate-effect'),
+    // A crash between the order and its checkpoint: the re-run hits the primary key, the workflow errs.
+    'no-transactional-step': crash('workflow.checkpoint-order:1', 'lost-event'),
+  },
   'job-queue': {
     default: { fault: { kind: 'malformed-event', at: 'service.write-order:1' }, shows: 'lost-event' },
     'two-workers': { fault: { kind: 'malformed-event', at: 'service.write-order:1' }, shows: 'lost-event' },

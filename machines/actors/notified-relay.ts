@@ -109,9 +109,9 @@ const listen: Operation<NotifiedRelayContext> = {
 
 /** The shared poll, with the time it ran, which restarts the fallback timer. */
 const poll: Operation<NotifiedRelayContext> = {
-  ...(pollOutbox as unknown as Operation<NotifiedRelayContext>),
+  ...pollOutbox,
   async run(ctx) {
-    const result = await pollOutbox.run(ctx as unknown as OperationContext<never>);
+    const result = await pollOutbox.run(ctx);
     return { ...result, event: { ...result.event, at: ctx.now } };
   },
 };

@@ -149,11 +149,11 @@ const orderStep = (transactional: boolean): Operation<ExecutorContext> => ({
   },
 });
 
+/** How a step's output is recorded, whichever transaction it is in. */
+const RECORD_OUTPUT_SQL = 'INSERT INTO service.operation_outputs (workflow_uuid, function_id, function_name, output) VALUES ($1, $2, $3, $4)';
+
 async function recordOrderOutput(tx: Transaction, workflow: Workflow, orderId: number): Promise<void> {
-  await tx.query(
-    'INSERT INTO service.operation_outputs (workflow_uuid, function_id, function_name, output) VALUES ($1, $2, $3, $4)',
-    [workflow.workflow_uuid, ORDER_STEP, 'insertOrder', JSON.stringify({ orderId })],
-  );
+  await tx.query(RECORD_OUTPUT_SQL, [workflow.workflow_uuid, ORDER_STEP, 'insertOrder', JSON.stringify({ orderId })]);
 }
 
 /** no-transactional-step: step 1's output, in its own transaction after the order's. */
@@ -201,7 +201,7 @@ const checkpoint: Operation<ExecutorContext> = {
     const eventId = stepEventId(workflow.workflow_uuid, PUBLISH_STEP);
     const result = await ctx.db.statement(
       `checkpoint step 2 of ${workflow.workflow_uuid}`,
-      'INSERT INTO service.operation_outputs (workflow_uuid, function_id, function_name, output) VALUES ($1, $2, $3, $4)',
+      RECORD_OUTPUT_SQL,
       [workflow.workflow_uuid, PUBLISH_STEP, 'publishOrderPlaced', JSON.stringify({ eventId })],
     );
     if (!result.ok) return { event: { type: 'STEP_FAILED' }, caption: `The executor cannot tell whether step 2's output was recorded.` };

@@ -78,7 +78,7 @@ export const idempotentProducerService = setup({
     ),
     keepInFlight: assign(({ context, event }) =>
       event.type === 'SEND_FAILED'
-        ? { inFlight: event.stamp, producerId: event.stamp.producerId, sequences: event.sequences, resendAt: event.at + RESEND_BACKOFF_MS, resends: context.resends + 1 }
+        ? { inFlight: event.stamp, resendAt: event.at + RESEND_BACKOFF_MS, resends: context.resends + 1 }
         : {},
     ),
   },
@@ -95,21 +95,21 @@ export const idempotentProducerService = setup({
         WRITE_FAILED: { target: 'retrying', actions: ['keepEventId', 'countRetry'] },
       },
     },
-    publishing: { meta: { op: 'publish' }, on: { SENT: finish, SEND_FAILED: { target: 'resending', actions: 'keepInFlight' } } },
+    publishing: { meta: { op: 'publish' }, on: { SENT: finish, SEND_FAILED: { target: 'resending', actions: ['keepProducer', 'keepInFlight'] } } },
     // Inside the producer: the same stamped record again, which the application never sees.
     resending: {
       meta: { op: 'producer-resend', notBefore: (context: ProducerServiceContext) => context.resendAt },
       on: {
         SENT: finish,
         SEND_FAILED: [
-          { guard: 'resendsLeft', target: 'resending', reenter: true, actions: 'keepInFlight' },
+          { guard: 'resendsLeft', target: 'resending', reenter: true, actions: ['keepProducer', 'keepInFlight'] },
           // The producer gives up; the error reaches the catch, which sends a new record.
           { guard: 'retriesLeft', target: 'retrying', actions: ['keepProducer', 'countRetry'] },
           finish,
         ],
       },
     },
-    retrying: { meta: { op: 'retry-publish' }, on: { SENT: finish, SEND_FAILED: { target: 'resending', actions: 'keepInFlight' } } },
+    retrying: { meta: { op: 'retry-publish' }, on: { SENT: finish, SEND_FAILED: { target: 'resending', actions: ['keepProducer', 'keepInFlight'] } } },
     [CRASHED_STATE]: serviceCrashedState,
   },
   on: orderServiceRootTransitions,

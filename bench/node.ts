@@ -5,11 +5,17 @@ import { explorePattern, runScenario } from '../machines/kernel/explore';
 import type { Scenario } from '../machines/kernel/types';
 import { getPattern, PATTERNS } from '../machines/patterns/index';
 import { PATTERN_IDS } from '../machines/kernel/vocabulary';
+import { DEFAULT_SEED } from '../machines/kernel/scenario';
+import { availableParallelism } from 'node:os';
+import { runInPool } from '../scripts/pool/pattern-pool';
 
 export interface NodeFigures {
   bootMs: number;
   longRun: { pattern: string; orders: number; steps: number; statements: number; kernelMs: number; stepsPerSecond: number; rawSqlMs: number; kernelOverRaw: number; settled: boolean };
-  explore: { patterns: string[]; runs: number; ms: number; msPerRun: number };
+  /** `lab explore all` as the command runs it: a pool of workers, one per CPU. */
+  explore: { patterns: string[]; runs: number; ms: number; msPerRun: number; workers: number };
+  /** The same runs one after another in this process: what each run costs a CPU. */
+  exploreOneProcess: { ms: number; msPerRun: number };
 }
 
 const LONG_RUN_ORDERS = 150;
@@ -58,12 +64,24 @@ export async function nodeFigures(log: (line: string) => void): Promise<NodeFigu
   log(`long run: ${longRun.steps} steps, ${longRun.statements} statements, kernel ${kernelMs.toFixed(0)} ms, raw SQL ${rawSqlMs.toFixed(0)} ms`);
 
   const runnable = PATTERN_IDS.filter((id) => PATTERNS[id]);
-  const exploreStarted = performance.now();
+  const oneStarted = performance.now();
   let runs = 0;
   for (const id of runnable) runs += (await explorePattern(db, getPattern(id)!)).runs.length;
-  const exploreMs = performance.now() - exploreStarted;
-  log(`explore all: ${runs} runs in ${exploreMs.toFixed(0)} ms`);
+  const oneMs = performance.now() - oneStarted;
+  log(`explore all in one process: ${runs} runs in ${oneMs.toFixed(0)} ms`);
+  const workers = availableParallelism();
+  const poolStarted = performance.now();
+  const pooled = await runInPool('explore', runnable, () => DEFAULT_SEED, {}, workers);
+  const exploreMs = performance.now() - poolStarted;
+  const pooledRuns = pooled.reduce((sum, p) => sum + p.runs.length, 0);
+  if (pooledRuns !== runs) throw new Error(`the pool explored ${pooledRuns} runs, one process ${runs}: they must be the same runs`);
+  log(`explore all in a pool of ${workers}: ${runs} runs in ${exploreMs.toFixed(0)} ms`);
 
   await pg.close();
-  return { bootMs, longRun, explore: { patterns: runnable, runs, ms: exploreMs, msPerRun: exploreMs / runs } };
+  return {
+    bootMs,
+    longRun,
+    explore: { patterns: runnable, runs, ms: exploreMs, msPerRun: exploreMs / runs, workers },
+    exploreOneProcess: { ms: oneMs, msPerRun: oneMs / runs },
+  };
 }

@@ -6,7 +6,8 @@ import { ANOMALY_IDS, PATTERN_IDS, type AnomalyId } from '../../machines/kernel/
 import { PATTERNS } from '../../machines/patterns/index';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
 import { note, print, printJson } from './io';
-import { SERVER_OPTIONS, serverTarget, withLabStore } from './server';
+import { runInPool } from '../pool/pattern-pool';
+import { SERVER_OPTIONS, serverTarget, withLabStore, type ServerTarget } from './server';
 import { indent, seconds, table } from './text';
 
 export async function exploreCommand(args: string[]): Promise<number> {
@@ -17,21 +18,37 @@ export async function exploreCommand(args: string[]): Promise<number> {
   const seeds = patterns.map((p) => scenarioFromFlags('explore', p, { seed: values.seed }).seed);
   const server = serverTarget('explore', values);
 
-  const explored: { result: ExploredPattern; ms: number }[] = await withLabStore(server, patterns, async (db) => {
-    const results = [];
+  const explored = server || patterns.length === 1 ? await exploreHere(server, patterns, seeds) : await exploreInPool(patterns, seeds);
+  if (values.json) printJson({ patterns: explored });
+  else print(explored.map((result, i) => describeExploration(patterns[i]!, result, seeds[i]!)).join('\n\n'));
+  return 0;
+}
+
+/** One pattern, or a server (one session, one schema at a time): in this process, one after another. */
+function exploreHere(server: ServerTarget | null, patterns: PatternDefinition[], seeds: number[]): Promise<ExploredPattern[]> {
+  return withLabStore(server, patterns, async (db) => {
+    const results: ExploredPattern[] = [];
     for (const [i, pattern] of patterns.entries()) {
       const started = performance.now();
       const result = await explorePattern(db, pattern, { seed: seeds[i], onProgress: progressLine(pattern.info.id) });
-      const ms = performance.now() - started;
-      note(`explored ${pattern.info.id}: ${result.runs.length} runs in ${seconds(ms)}`);
-      results.push({ result, ms });
+      note(`explored ${pattern.info.id}: ${result.runs.length} runs in ${seconds(performance.now() - started)}`);
+      results.push(result);
     }
     return results;
   });
+}
 
-  if (values.json) printJson({ patterns: explored.map((e) => e.result) });
-  else print(explored.map(({ result }, i) => describeExploration(patterns[i]!, result, seeds[i]!)).join('\n\n'));
-  return 0;
+/** Several patterns on PGlite: a pool of workers, one per CPU, each with its own PGlite. */
+async function exploreInPool(patterns: PatternDefinition[], seeds: number[]): Promise<ExploredPattern[]> {
+  const ids = patterns.map((p) => p.info.id);
+  const seedOf = new Map(ids.map((id, i) => [id, seeds[i]!]));
+  const started = performance.now();
+  const results = await runInPool('explore', ids, (id) => seedOf.get(id)!, {
+    onDone: (id, ms) => note(`explored ${id} in ${seconds(ms)}`),
+  });
+  const runs = results.reduce((sum, r) => sum + r.runs.length, 0);
+  note(`explored ${ids.length} patterns: ${runs} runs in ${seconds(performance.now() - started)}`);
+  return results;
 }
 
 /** A live counter on an interactive terminal only; logs and pipes get the one summary line per pattern. */

@@ -15,7 +15,7 @@ import { compareCsv } from '../../machines/compare/csv';
 import { DEFAULT_SEED } from '../../machines/kernel/scenario';
 import { PATTERN_IDS } from '../../machines/kernel/vocabulary';
 import { loadClaims, loadHousekeeping } from './content';
-import { compareInPool } from './pool';
+import { compareInPool } from '../pool/pattern-pool';
 import { measureScaleInNode } from './scale';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,6 +38,7 @@ function inputsHash(): string {
     ...COMPARED_FOLDERS.flatMap((folder) => filesUnder(join(ROOT, 'machines', folder))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
     ...filesUnder(join(ROOT, 'content/compare')),
     ...filesUnder(join(ROOT, 'scripts/compare')),
+    ...filesUnder(join(ROOT, 'scripts/pool')),
     join(ROOT, 'package-lock.json'),
   ].sort();
   const hash = createHash('sha256');

@@ -8,7 +8,7 @@ import { compareCsv } from '../../machines/compare/csv';
 import type { CompareData, CompareRow } from '../../machines/compare/types';
 import { ANOMALY_IDS, PATTERN_IDS, type PatternId } from '../../machines/kernel/vocabulary';
 import { loadClaims, loadHousekeeping } from '../compare/content';
-import { compareInPool } from '../compare/pool';
+import { compareInPool } from '../pool/pattern-pool';
 import { measureScaleInNode } from '../compare/scale';
 import { knownPattern, parseFlags, scenarioFromFlags } from './args';
 import { UsageError } from './errors';

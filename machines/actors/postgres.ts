@@ -1,10 +1,11 @@
 /**
  * The Postgres participant: one real PGlite instance holding two schemas, `service` (the order
  * service's own database) and `consumer` (the shipping consumer's database). Between runs it is
- * put back to empty cheaply: tables are truncated when the layout is unchanged, and the schemas
- * are dropped and recreated only when a different pattern needs different tables.
+ * put back to empty cheaply: tables a run wrote are truncated when the layout is unchanged, and
+ * the schemas are dropped and recreated only when a different pattern needs different tables.
  */
 import type { SqlRunner } from '../kernel/traced-database';
+import { preparedHere } from '../kernel/prepared-here';
 import { normaliseRow } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 
@@ -48,6 +49,8 @@ export const CONSUMER_TABLES = [
 
 export class LabDatabase {
   #layout: string | null = null;
+  /** The layout's tables and the sequences they own (serial columns), found once per layout. */
+  #owned: { tables: string[]; sequences: { name: string; table: string }[] } | null = null;
 
   constructor(readonly runner: SqlRunner) {}
 
@@ -55,14 +58,49 @@ export class LabDatabase {
   async reset(schema: string[], tables: string[]): Promise<void> {
     await this.#rollBackLeftoverPreparedTransactions();
     const layout = schema.join(';\n');
-    if (layout === this.#layout) {
-      await this.runner.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
+    if (layout === this.#layout && this.#owned?.tables.join() === tables.join()) {
+      await this.#truncateWritten(this.#owned);
       return;
     }
     const drops = SCHEMAS.map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE`);
     const creates = SCHEMAS.map((s) => `CREATE SCHEMA ${s}`);
     await this.runner.exec([...drops, ...creates, ...schema].join(';\n'));
     this.#layout = layout;
+    this.#owned = { tables, sequences: await this.#ownedSequences(tables) };
+  }
+
+  /**
+   * TRUNCATE costs a new file per table and index whether the table holds rows or not, most of a
+   * short run's reset. So only tables with any page on disk are truncated (a rolled-back insert
+   * leaves a dead tuple, and a page, behind: size, not a row count, tells), and only sequences a
+   * run drew from are restarted. What the next run finds is the same as after truncating all.
+   */
+  async #truncateWritten(owned: { tables: string[]; sequences: { name: string; table: string }[] }): Promise<void> {
+    const probes = [
+      ...owned.tables.map((t, i) => `pg_relation_size('${t}') > 0 AS t${i}`),
+      ...owned.sequences.map((s, i) => `pg_sequence_last_value('${s.name}') IS NOT NULL AS s${i}`),
+    ];
+    const [row] = (await this.runner.query<Record<string, boolean>>(`SELECT ${probes.join(', ')}`)).rows;
+    const written = owned.tables.filter((_, i) => row![`t${i}`]);
+    const drawn = owned.sequences.filter((s, i) => row![`s${i}`] && !written.includes(s.table));
+    const statements = [
+      ...(written.length > 0 ? [`TRUNCATE ${written.join(', ')} RESTART IDENTITY`] : []),
+      ...drawn.map((s) => `ALTER SEQUENCE ${s.name} RESTART`),
+    ];
+    if (statements.length > 0) await this.runner.exec(statements.join(';\n'));
+  }
+
+  /** The sequences RESTART IDENTITY would restart: those owned by a column of one of the tables. */
+  async #ownedSequences(tables: string[]): Promise<{ name: string; table: string }[]> {
+    if (tables.length === 0) return [];
+    const list = tables.map((t) => `'${t}'::regclass`).join(', ');
+    const result = await this.runner.query<{ name: string; table: string }>(
+      `SELECT d.objid::regclass::text AS name, d.refobjid::regclass::text AS "table"
+       FROM pg_depend d JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S'
+       WHERE d.refobjid IN (${list}) AND d.deptype IN ('a', 'i') ORDER BY 1`,
+    );
+    const byName = new Map(tables.map((t) => [t.replace(/"/g, ''), t]));
+    return result.rows.map((r) => ({ name: r.name, table: byName.get(r.table) ?? r.table }));
   }
 
   /**
@@ -72,8 +110,7 @@ export class LabDatabase {
    * `pg_prepared_xacts` lists the whole cluster's, and another database's cannot be rolled back here.
    */
   async #rollBackLeftoverPreparedTransactions(): Promise<void> {
-    const leftovers = await this.runner.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
-    for (const { gid } of leftovers.rows) await this.runner.exec(`ROLLBACK PREPARED '${gid.replace(/'/g, "''")}'`);
+    for (const gid of await preparedHere(this.runner)) await this.runner.exec(`ROLLBACK PREPARED '${gid.replace(/'/g, "''")}'`);
   }
 
   /** Reads a whole table for the live views; `table` comes from the pattern catalogue, never from input. */

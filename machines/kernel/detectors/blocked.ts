@@ -4,15 +4,16 @@
  * while one held it (known from SQLSTATE 55P03, recorded in the step's facts).
  */
 import type { OutcomeSources } from '../outcome-sources';
+import { preparedHere } from '../prepared-here';
 import type { SqlRunner } from '../traced-database';
 import type { Anomaly, StepRecord, TraceEntry } from '../types';
 import { causeOf, lowerFirstWord } from './words';
 
 export async function blocked(runner: SqlRunner, sources: OutcomeSources, steps: readonly StepRecord[], trace: readonly TraceEntry[]): Promise<Anomaly[]> {
   const anomalies: Anomaly[] = [];
-  // Postgres's own view of prepared transactions, this database's only: on a real server the
-  // view spans the cluster, and another database's are not this run's.
-  const inDoubt = (await runner.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database() ORDER BY gid')).rows;
+  // Postgres's own list of prepared transactions, this database's only: on a real server it
+  // spans the cluster, and another database's are not this run's.
+  const inDoubt = (await preparedHere(runner)).map((gid) => ({ gid }));
   const elsewhere = sources.inDoubt?.() ?? [];
   const gids = [...new Set([...inDoubt.map((x) => x.gid), ...elsewhere.map((p) => p.gid)])];
   for (const gid of gids) {

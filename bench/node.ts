@@ -1,7 +1,7 @@
 /** Node figures: PGlite boot, kernel steps per second against the same SQL issued directly, exploration time. */
 import { tablesOf } from '../machines/kernel/schema';
 import { startLabPostgres } from '../machines/runtime/pglite';
-import { explorePattern, runScenario } from '../machines/kernel/explore';
+import { runScenario } from '../machines/kernel/explore';
 import type { Scenario } from '../machines/kernel/types';
 import { getPattern, PATTERNS } from '../machines/patterns/index';
 import { PATTERN_IDS } from '../machines/kernel/vocabulary';
@@ -14,8 +14,7 @@ export interface NodeFigures {
   longRun: { pattern: string; orders: number; steps: number; statements: number; kernelMs: number; stepsPerSecond: number; rawSqlMs: number; kernelOverRaw: number; settled: boolean };
   /** `lab explore all` as the command runs it: a pool of workers, one per CPU. */
   explore: { patterns: string[]; runs: number; ms: number; msPerRun: number; workers: number };
-  /** The same runs one after another in this process: what each run costs a CPU. */
-  exploreOneProcess: { ms: number; msPerRun: number };
+
 }
 
 const LONG_RUN_ORDERS = 150;
@@ -64,17 +63,11 @@ export async function nodeFigures(log: (line: string) => void): Promise<NodeFigu
   log(`long run: ${longRun.steps} steps, ${longRun.statements} statements, kernel ${kernelMs.toFixed(0)} ms, raw SQL ${rawSqlMs.toFixed(0)} ms`);
 
   const runnable = PATTERN_IDS.filter((id) => PATTERNS[id]);
-  const oneStarted = performance.now();
-  let runs = 0;
-  for (const id of runnable) runs += (await explorePattern(db, getPattern(id)!)).runs.length;
-  const oneMs = performance.now() - oneStarted;
-  log(`explore all in one process: ${runs} runs in ${oneMs.toFixed(0)} ms`);
   const workers = availableParallelism();
   const poolStarted = performance.now();
   const pooled = await runInPool('explore', runnable, () => DEFAULT_SEED, {}, workers);
   const exploreMs = performance.now() - poolStarted;
-  const pooledRuns = pooled.reduce((sum, p) => sum + p.runs.length, 0);
-  if (pooledRuns !== runs) throw new Error(`the pool explored ${pooledRuns} runs, one process ${runs}: they must be the same runs`);
+  const runs = pooled.reduce((sum, p) => sum + p.runs.length, 0);
   log(`explore all in a pool of ${workers}: ${runs} runs in ${exploreMs.toFixed(0)} ms`);
 
   await pg.close();
@@ -82,6 +75,5 @@ export async function nodeFigures(log: (line: string) => void): Promise<NodeFigu
     bootMs,
     longRun,
     explore: { patterns: runnable, runs, ms: exploreMs, msPerRun: exploreMs / runs, workers },
-    exploreOneProcess: { ms: oneMs, msPerRun: oneMs / runs },
   };
 }

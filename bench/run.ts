@@ -66,10 +66,9 @@ async function main(): Promise<void> {
     ['  steps per second', node.longRun.stepsPerSecond.toFixed(0)],
     [`  same ${node.longRun.statements} statements issued directly`, ms(node.longRun.rawSqlMs)],
     ['  kernel ÷ raw SQL', ratio(node.longRun.kernelOverRaw)],
-    [`explore all (${node.explore.patterns.length} patterns), one process: ${node.explore.runs} runs`, ms(node.exploreOneProcess.ms)],
-    ['  per run', `${node.exploreOneProcess.msPerRun.toFixed(1)} ms`],
-    [`explore all, pool of ${node.explore.workers} workers (as \`lab explore all\`)`, ms(node.explore.ms)],
+    [`explore all (${node.explore.patterns.length} patterns, pool of ${node.explore.workers} as \`lab explore all\`): ${node.explore.runs} runs`, ms(node.explore.ms)],
     ['  per run', `${node.explore.msPerRun.toFixed(1)} ms`],
+    ['  per run and CPU', `${((node.explore.msPerRun * node.explore.workers)).toFixed(1)} ms`],
   ];
   if (browser) {
     const boot = (page: BrowserFigures['lab']) => (page.medianMs == null ? (page.note ?? '—') : ms(page.medianMs));
@@ -124,7 +123,6 @@ function summarise(node: NodeFigures, browser: BrowserFigures | null, browserSki
     embedColdOverBareFresh: fromBrowser('embedColdOverBareFresh', browser && over(browser.embed, browser.bare)),
     kernelOverRawSql: round(node.longRun.kernelOverRaw),
     exploreMsPerRun: round(node.explore.msPerRun),
-    exploreOneProcessMsPerRun: round(node.exploreOneProcess.msPerRun),
     patternFirstLoadJsGzipKB: fromBytes('patternFirstLoadJsGzipKB', bytes?.labFirstLoadJs.gzipBytes),
     embedFirstLoadJsGzipKB: fromBytes('embedFirstLoadJsGzipKB', bytes?.embedFirstLoadJs.gzipBytes),
     exploreRuns: node.explore.runs,

@@ -13,6 +13,8 @@ import { Transport, type Speed } from './Transport';
 export interface ControlsProps {
   step: number;
   total: number;
+  /** The run is still being computed past `total`. */
+  more?: boolean;
   playing: boolean;
   speed: Speed;
   onStep: (step: number) => void;
@@ -62,6 +64,7 @@ export function Controls(props: ControlsProps) {
         <Transport
           step={props.step}
           total={props.total}
+          more={props.more}
           playing={props.playing}
           speed={props.speed}
           onStep={props.onStep}
@@ -70,7 +73,7 @@ export function Controls(props: ControlsProps) {
           onReset={props.onReset}
         />
       </div>
-      <PinnedTransport watch={transportRef} step={props.step} total={props.total} playing={props.playing} onStep={props.onStep} onTogglePlay={props.onTogglePlay} />
+      <PinnedTransport watch={transportRef} step={props.step} total={props.total} more={props.more} playing={props.playing} onStep={props.onStep} onTogglePlay={props.onTogglePlay} />
       <div className="flex flex-wrap items-start gap-x-4 gap-y-2 border-t border-line pt-3">
         {props.ordersAdjustable && (
           <button

@@ -46,7 +46,8 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
   if (!pattern) throw new Error(`Unknown pattern "${patternId}"`);
   const variantIds = useMemo(() => pattern.variants.map((v) => v.id), [pattern]);
   const { scenario, step: urlStep, setStep, setScenario, problems, dismissProblems } = useScenarioUrl(pattern.id, variantIds);
-  const { boot, run, scenarioKey, retry } = useLabWorker(scenario);
+  // A link to a later step waits for the whole run; one to the start is playable from the first step.
+  const { boot, run, scenarioKey, retry } = useLabWorker(scenario, urlStep <= 1);
   const [helpOpen, setHelpOpen] = useState(false);
   // A figure shows diagram, narration, transport and outcome; `panels=` adds the rest. The lab page shows all.
   const options = useEmbedOptions(embedded);
@@ -61,11 +62,13 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
   const total = result?.steps.length ?? 0;
   const step = result ? Math.min(urlStep, total) : urlStep;
   const fresh = result !== null && run.resultKey === scenarioKey;
+  // A preview (the first step, while the rest is computed) is fresh but not complete: no verdict, no end.
+  const complete = fresh && run.complete;
 
   // A link may name a step past the end of this run (or a fault shortened it): settle on the last one.
   useEffect(() => {
-    if (fresh && urlStep > total) setStep(total);
-  }, [fresh, urlStep, total, setStep]);
+    if (complete && urlStep > total) setStep(total);
+  }, [complete, urlStep, total, setStep]);
 
   const goTo = useCallback((n: number) => setStep(Math.max(0, Math.min(n, total))), [setStep, total]);
   // Relative moves read the step at the moment of the call, so fast repeated keys all count.
@@ -73,11 +76,11 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
     (delta: number) => setStep((current) => Math.max(0, Math.min(Math.min(current, total) + delta, total))),
     [setStep, total],
   );
-  const { playing, setPlaying, speed, setSpeed, togglePlay } = usePlayback(step, total, goTo);
+  const { playing, setPlaying, speed, setSpeed, togglePlay } = usePlayback(step, total, goTo, fresh && !complete);
 
   const update = useCallback((next: Partial<Scenario>) => setScenario({ ...scenario, ...next }, step), [scenario, setScenario, step]);
 
-  const atEnd = result !== null && fresh && step >= total;
+  const atEnd = result !== null && complete && step >= total;
   const anomalies = useMemo(
     () => (atEnd && result ? [...new Set(result.outcome.anomalies.map((a) => a.id))] : null),
     [atEnd, result],
@@ -90,7 +93,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
     anomalies,
     outcome: outcomeShown ? 'shown' : 'hidden',
     playing,
-    ready: fresh,
+    ready: complete,
     onCommand: (command) => {
       if (command.command === 'reveal') setOutcomeShown(true);
       else if (command.command === 'play') setPlaying(true);
@@ -139,6 +142,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
   const transport = {
     step,
     total,
+    more: fresh && !complete,
     playing,
     speed,
     onStep: (n: number) => {
@@ -158,7 +162,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
     <div
       className="mx-auto max-w-[1600px] space-y-3 px-3 py-4 sm:px-4"
       data-testid="lab"
-      data-ready={fresh && !run.running ? 'true' : 'false'}
+      data-ready={complete && !run.running ? 'true' : 'false'}
       data-embedded={embedded ? 'true' : undefined}
       // For tests and the bench: how many Postgres boots this page's worker made, and which one it is.
       data-boots={boot.status === 'ready' ? boot.boots : undefined}
@@ -193,8 +197,8 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
           </p>
         </div>
         <div className="flex items-center gap-3">
-          <RunStatus running={run.running} fresh={fresh} elapsedMs={run.elapsedMs} ready={boot.status === 'ready'} />
-          <ShareMenu result={result} scenario={scenario} step={step} title={pattern.title} options={embedded ? options : COMPACT_FIGURE} />
+          <RunStatus running={run.running} fresh={fresh} complete={complete} elapsedMs={run.elapsedMs} ready={boot.status === 'ready'} />
+          <ShareMenu result={complete ? result : null} scenario={scenario} step={step} title={pattern.title} options={embedded ? options : COMPACT_FIGURE} />
         </div>
       </header>
 
@@ -255,7 +259,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
               <Transport {...transport} />
             </div>
           )}
-          <Narration step={step} total={total} t={snapshot?.t ?? stepRecord?.t ?? 0} record={stepRecord} />
+          <Narration step={step} total={total} more={fresh && !complete} t={snapshot?.t ?? stepRecord?.t ?? 0} record={stepRecord} />
           <div className={`grid gap-3 ${large ? 'md:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]' : 'xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]'} ${fresh ? '' : 'opacity-70'}`}>
             <Panel title="Sequence diagram" className="xl:self-start" titleHidden={large}>
               <SequenceDiagram
@@ -275,7 +279,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
             </Panel>
             <div className="min-w-0 space-y-3">
               {outcomeShown ? (
-                <OutcomePanel outcome={result.outcome} atEnd={step >= total} remaining={total - step} pattern={pattern} scenario={result.scenario} foldEvidence={embedded} />
+                <OutcomePanel outcome={result.outcome} atEnd={complete && step >= total} remaining={complete ? total - step : null} pattern={pattern} scenario={result.scenario} foldEvidence={embedded} />
               ) : (
                 <HiddenOutcome onReveal={() => setOutcomeShown(true)} />
               )}
@@ -316,8 +320,16 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
  * Says when a re-run is under way. How long the last run took is for developers and the bench,
  * not readers: it is kept in `data-run-ms`, never shown.
  */
-function RunStatus({ running, fresh, elapsedMs, ready }: { running: boolean; fresh: boolean; elapsedMs: number | null; ready: boolean }) {
+function RunStatus({ running, fresh, complete, elapsedMs, ready }: { running: boolean; fresh: boolean; complete: boolean; elapsedMs: number | null; ready: boolean }) {
   if (!ready) return null;
+  if (fresh && !complete) {
+    // The first step is on screen; the rest of the run is still being computed.
+    return (
+      <p className="text-sm text-muted" aria-live="polite" data-testid="run-status">
+        Computing the rest of the run…
+      </p>
+    );
+  }
   return (
     <p className="text-sm text-muted empty:hidden" aria-live="polite" data-testid="run-status" data-run-ms={elapsedMs ?? undefined}>
       {running || !fresh ? (

@@ -1,7 +1,7 @@
 import type { StepRecord } from '../../machines/kernel/types';
 
 /** The text alternative to the diagrams: one caption per step, announced as the step changes. */
-export function Narration({ step, total, t, record }: { step: number; total: number; t: number; record: StepRecord | undefined }) {
+export function Narration({ step, total, more = false, t, record }: { step: number; total: number; more?: boolean; t: number; record: StepRecord | undefined }) {
   const caption = step === 0 || !record ? 'Nothing has happened yet. Step forward to begin.' : record.caption;
   return (
     <div
@@ -11,7 +11,7 @@ export function Narration({ step, total, t, record }: { step: number; total: num
       className="flex flex-wrap items-baseline gap-x-4 gap-y-1 rounded-lg border border-line bg-surface px-4 py-3"
     >
       <span className="whitespace-nowrap font-semibold">
-        Step <span data-testid="narration-step">{step}</span> of {total}
+        Step <span data-testid="narration-step">{step}</span> of {more ? '…' : total}
       </span>
       <span className="whitespace-nowrap text-muted">
         {t} <abbr title="virtual time: milliseconds of simulated time, not wall-clock">simulated ms</abbr>

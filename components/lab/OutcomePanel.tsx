@@ -19,7 +19,8 @@ export function OutcomePanel({
 }: {
   outcome: Outcome;
   atEnd: boolean;
-  remaining: number;
+  /** Steps left to play; null while the rest of the run is still being computed. */
+  remaining: number | null;
   /** With the scenario that ran, lets the panel suggest what to try next. */
   pattern?: PatternInfo;
   scenario?: Scenario;
@@ -30,7 +31,9 @@ export function OutcomePanel({
     return (
       <Panel title="Outcome" testId="outcome-panel">
         <p className="text-muted" data-testid="outcome-pending">
-          Play to the end to see the outcome: {remaining} step{remaining === 1 ? '' : 's'} to go.
+          {remaining === null
+            ? 'Play to the end to see the outcome.'
+            : `Play to the end to see the outcome: ${remaining} step${remaining === 1 ? '' : 's'} to go.`}
         </p>
       </Panel>
     );

@@ -13,6 +13,7 @@ export function PinnedTransport({
   watch,
   step,
   total,
+  more = false,
   playing,
   onStep,
   onTogglePlay,
@@ -21,6 +22,7 @@ export function PinnedTransport({
   watch: RefObject<HTMLElement | null>;
   step: number;
   total: number;
+  more?: boolean;
   playing: boolean;
   onStep: (step: number) => void;
   onTogglePlay: () => void;
@@ -53,7 +55,7 @@ export function PinnedTransport({
         <span aria-hidden="true">▶|</span>
       </button>
       <span className="ml-2 text-sm tabular-nums text-muted" aria-live="off">
-        {step}/{total}
+        {step}/{more ? '…' : total}
       </span>
     </div>
   );

@@ -15,9 +15,12 @@ export function Transport({
   onTogglePlay,
   onSpeed,
   onReset,
+  more = false,
 }: {
   step: number;
   total: number;
+  /** The run is still being computed: `total` is only what has arrived. */
+  more?: boolean;
   playing: boolean;
   speed: Speed;
   onStep: (step: number) => void;
@@ -90,10 +93,10 @@ export function Transport({
           value={Math.min(step, total)}
           onChange={(event) => onStep(Number(event.target.value))}
           className="w-full accent-[var(--accent)]"
-          aria-valuetext={`Step ${step} of ${total}`}
+          aria-valuetext={more ? `Step ${step}; the rest of the run is still being computed` : `Step ${step} of ${total}`}
         />
         <span className="whitespace-nowrap tabular-nums text-muted">
-          {step}/{total}
+          {step}/{more ? '…' : total}
         </span>
       </label>
     </div>

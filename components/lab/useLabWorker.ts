@@ -19,18 +19,21 @@ export interface RunState {
   resultKey: string | null;
   /** A run for the current scenario is under way. */
   running: boolean;
+  /** False while `result` is only the first step's preview: no verdict yet, more steps to come. */
+  complete: boolean;
   error: string | null;
 }
 
 const INITIAL_BOOT: BootState = { status: 'booting', phase: 'loading', message: 'Starting the simulation worker…', fraction: 0 };
-const INITIAL_RUN: RunState = { result: null, sites: [], elapsedMs: null, resultKey: null, running: false, error: null };
+const INITIAL_RUN: RunState = { result: null, sites: [], elapsedMs: null, resultKey: null, running: false, complete: false, error: null };
 
 /**
  * Owns this page's connection to the simulation worker (shared by every figure of the origin
  * where the browser allows it), sends the scenario whenever it changes, and keeps only the answer
- * to the newest request (older answers arrive late when someone clicks fast).
+ * to the newest request (older answers arrive late when someone clicks fast). With `previewWanted`
+ * (the reader opened the run at its start) the first answer comes as a one-step preview first.
  */
-export function useLabWorker(scenario: Scenario) {
+export function useLabWorker(scenario: Scenario, previewWanted = false) {
   const key = JSON.stringify(scenario);
   const [boot, setBoot] = useState<BootState>(INITIAL_BOOT);
   const [run, setRun] = useState<RunState>(INITIAL_RUN);
@@ -38,6 +41,12 @@ export function useLabWorker(scenario: Scenario) {
   const workerRef = useRef<LabConnection | null>(null);
   const latestRequest = useRef(0);
   const requestKeys = useRef(new Map<number, string>());
+  // Only while nothing is shown yet: a preview of a re-run would jump a reader at step 12 back to 1.
+  const hasResult = useRef(false);
+  const previewRef = useRef(previewWanted);
+  useEffect(() => {
+    previewRef.current = previewWanted;
+  }, [previewWanted]);
 
   useEffect(() => {
     const onMessage = (message: WorkerToPage) => {
@@ -51,14 +60,29 @@ export function useLabWorker(scenario: Scenario) {
         case 'fatal':
           setBoot({ status: 'fatal', message: message.message });
           break;
+        case 'preview':
+          if (message.requestId !== latestRequest.current) break;
+          hasResult.current = true;
+          setRun({
+            result: message.result,
+            sites: message.sites,
+            elapsedMs: null,
+            resultKey: requestKeys.current.get(message.requestId) ?? null,
+            running: true,
+            complete: false,
+            error: null,
+          });
+          break;
         case 'result':
           if (message.requestId !== latestRequest.current) break;
+          hasResult.current = true;
           setRun({
             result: message.result,
             sites: message.sites,
             elapsedMs: message.elapsedMs,
             resultKey: requestKeys.current.get(message.requestId) ?? null,
             running: false,
+            complete: true,
             error: null,
           });
           break;
@@ -82,19 +106,22 @@ export function useLabWorker(scenario: Scenario) {
     };
   }, [generation]);
 
-  const ready = boot.status === 'ready';
+  // Sent at once, not after `ready`: the worker holds it until Postgres is up and runs it then,
+  // so the first step does not wait for a round trip through a page busy hydrating.
   useEffect(() => {
     const worker = workerRef.current;
-    if (!ready || !worker) return;
+    if (!worker) return;
     const requestId = latestRequest.current + 1;
     latestRequest.current = requestId;
     requestKeys.current.set(requestId, key);
     setRun((prev) => ({ ...prev, running: true, error: null }));
-    const message: PageToWorker = { type: 'run', requestId, scenario: JSON.parse(key) as Scenario };
+    const preview = previewRef.current && !hasResult.current;
+    const message: PageToWorker = { type: 'run', requestId, scenario: JSON.parse(key) as Scenario, ...(preview ? { preview } : {}) };
     worker.send(message);
-  }, [ready, key, generation]);
+  }, [key, generation]);
 
   const retry = useCallback(() => {
+    hasResult.current = false;
     setBoot(INITIAL_BOOT);
     setRun(INITIAL_RUN);
     setGeneration((g) => g + 1);

@@ -20,6 +20,9 @@ export interface LabClient {
   post(message: WorkerToPage): void;
 }
 
+/** How many steps a preview holds: enough to be playable, cheap enough to come at once. */
+const PREVIEW_STEPS = 1;
+
 type BootMessage = Extract<WorkerToPage, { type: 'progress' | 'ready' | 'fatal' }>;
 
 export function createLabEngine(shared: boolean) {
@@ -112,6 +115,13 @@ export function createLabEngine(shared: boolean) {
     }
     try {
       const started = performance.now();
+      if (message.preview) {
+        // The same run stopped after step 1 (runs are deterministic, so it is the full run's first
+        // step): the reader can step while the rest is computed, a few hundred ms on a laptop.
+        const first = await runScenario(db, pattern, message.scenario, { captureSnapshots: true, stopAfterStep: PREVIEW_STEPS });
+        client.post({ type: 'preview', requestId: message.requestId, result: first, sites: faultSites(first.steps) });
+        if (message.requestId < (latestRequest.get(client) ?? 0)) return;
+      }
       const result = await runScenario(db, pattern, message.scenario, { captureSnapshots: true });
       client.post({
         type: 'result',

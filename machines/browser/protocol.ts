@@ -5,7 +5,11 @@
 import type { FaultSite, RunResult, Scenario } from '../kernel/types';
 
 export type PageToWorker =
-  | { type: 'run'; requestId: number; scenario: Scenario };
+  /**
+   * `preview`: the page has nothing to show yet, so the worker sends the first step (a `preview`)
+   * as soon as it is computed, then the whole run.
+   */
+  | { type: 'run'; requestId: number; scenario: Scenario; preview?: boolean };
 
 export type BootPhase = 'loading' | 'starting-postgres' | 'ready';
 
@@ -31,5 +35,12 @@ export type WorkerToPage =
       sites: FaultSite[];
       /** Wall-clock milliseconds the worker spent on the run (measured in the browser). */
       elapsedMs: number;
+    }
+  | {
+      type: 'preview';
+      requestId: number;
+      /** The run stopped after its first step: playable at once, no verdict (the `result` follows). */
+      result: RunResult;
+      sites: FaultSite[];
     }
   | { type: 'error'; requestId: number; message: string };

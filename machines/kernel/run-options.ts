@@ -19,6 +19,11 @@ export interface RunProbe {
 export interface RunOptions {
   /** Keep a snapshot of tables, topics and states after every step (the lab page wants them). */
   captureSnapshots?: boolean;
+  /**
+   * Read every table again after every step, even one that sent no SQL that changes rows (whose
+   * snapshot otherwise reuses the tables before it): for the test that shows reuse changes nothing.
+   */
+  recaptureUnchangedTables?: boolean;
   maxSteps?: number;
   /** Stop after this many steps even if the run has not settled (replaying a prefix). */
   stopAfterStep?: number;

@@ -21,6 +21,7 @@ import { createTracedDatabase, type TraceSink } from './traced-database';
 import type { ArmedFault, RunResult, Scenario, StepFacts, StepRecord, TraceEntry, WorldSnapshot } from './types';
 import type { FaultKind } from './vocabulary';
 import type { RunOptions } from './run-options';
+import { mayChangeTables } from './table-changes';
 
 export const DEFAULT_MAX_STEPS = 400;
 export type { RunOptions, RunProbe } from './run-options';
@@ -291,7 +292,7 @@ export class Simulation {
     });
     if (this.#lastMutationStep === index) await this.#recordTruth(index);
     await this.#options.observe?.({ step: this.steps.at(-1)!, t: now, sources: this.#outcome, runner: this.#db.runner });
-    if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture());
+    if (this.#options.captureSnapshots) this.snapshots.push(await this.#capture(!mayChangeTables(this.trace.slice(firstEntry))));
   }
 
   /** Outside the trace: what the source of truth holds now, for judging later reads against it. */
@@ -387,9 +388,12 @@ export class Simulation {
     return Object.fromEntries(this.#processes.map((p) => [p.spec.id, stateName(p.snapshot)]));
   }
 
-  async #capture(): Promise<WorldSnapshot> {
-    const tables = [];
-    for (const table of this.#tables) tables.push(await this.#db.snapshotTable(table));
+  /** `tablesUnchanged`: the step sent no SQL that can change rows, so the last tables still hold. */
+  async #capture(tablesUnchanged = false): Promise<WorldSnapshot> {
+    const last = this.snapshots.at(-1);
+    const reuse = tablesUnchanged && last !== undefined && !this.#options.recaptureUnchangedTables;
+    const tables = reuse ? last.tables : [];
+    if (!reuse) for (const table of this.#tables) tables.push(await this.#db.snapshotTable(table));
     const inspections = this.#pattern.inspect ? await this.#pattern.inspect(this.inspectionSources(), this.#scenario.variant) : [];
     return {
       step: this.steps.length,

@@ -1,13 +1,14 @@
 /** cache-delete as the pages show it before anything runs: plain data, no statecharts, no PGlite. */
 import type { PatternInfo } from '../../kernel/pattern-info';
-import { CACHE_ASIDE_PARTICIPANTS } from '../cache-aside/participants';
+import { CACHE_INVALIDATION_PARTICIPANTS } from '../cache-aside/participants';
 
 export const info: PatternInfo = {
   id: 'cache-delete',
   title: 'Cache-aside: DELETE after the write',
   promise: 'Commit the change to Postgres, then delete the cached key so the next read reloads it.',
   worstAnomaly: 'stale-cache',
-  participants: CACHE_ASIDE_PARTICIPANTS,
+  // The connector, broker and invalidator take part in cdc-invalidation only.
+  participants: CACHE_INVALIDATION_PARTICIPANTS,
   variants: [
     {
       id: 'default',
@@ -30,6 +31,12 @@ export const info: PatternInfo = {
       summary:
         'A miss hands the reader a lease token and its fill must present it; a DEL of the key invalidates the lease, as in memcache at Facebook (Nishtala et al., 2013). A reader that read the old row before a commit can no longer fill it after that commit\'s DEL: its SET is refused. It does nothing for a DEL that is late or never runs: reads until then, or until the TTL, get the old value. Real memcache also hands one lease per key every 10 s to calm a thundering herd; the lab leaves that out.',
     },
+    {
+      id: 'cdc-invalidation',
+      label: 'Invalidate from the WAL',
+      worstAnomaly: 'stale-cache',
+      summary: 'TODO',
+    },
   ],
   hasConsumer: false,
   scriptedRequests: true,
@@ -39,5 +46,7 @@ export const info: PatternInfo = {
     service: ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
     'service-2': ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
     reader: ['lookup', 'load', 'fill', 'restart'],
+    connector: ['connect', 'poll', 'publish', 'store-position', 'advance-slot', 'restart'],
+    invalidator: ['fetch', 'apply', 'commit-offset', 'restart'],
   },
 };

@@ -142,7 +142,7 @@ function updateOrder(who: string, replyOnCommit: boolean): Operation<WriterConte
         return {
           event: { type: 'UPDATE_FAILED' },
           caption: outcome.committed
-            ? `The ${who} hears an error, though order ${request.orderId} committed; it skips the cache.`
+            ? `The ${who} hears an error, though order ${request.orderId} committed; ${replyOnCommit ? 'the WAL has it' : 'it skips the cache'}.`
             : `Postgres refuses the ${who}'s update of order ${request.orderId}; nothing changes.`,
         };
       }

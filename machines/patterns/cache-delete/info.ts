@@ -35,7 +35,8 @@ export const info: PatternInfo = {
       id: 'cdc-invalidation',
       label: 'Invalidate from the WAL',
       worstAnomaly: 'stale-cache',
-      summary: 'TODO',
+      summary:
+        'The writers only commit. A connector tails the WAL (a poll every 0.5 s, simulated) and publishes each UPDATE of orders; an invalidator consumes the topic, DELs the key, and commits its offset only after the DEL lands: Debezium plus a small consumer, or Facebook\'s mcsqueal, which reads the MySQL log and sends the deletes to memcache itself. No commit loses its delete: a writer that errs or dies after COMMIT has nothing left to do, and a refused DEL is fetched and tried again. But the DEL comes a lag after the commit (about 0.4 s and 0.2 s here), so even with no fault the reads in between get the old value (Facebook\'s web servers also delete in their own cluster for read-after-write); and a reader that read the old row before the commit and fills after the connector\'s DEL still leaves it until the TTL, which leases close, not the log.',
     },
   ],
   hasConsumer: false,
@@ -46,7 +47,7 @@ export const info: PatternInfo = {
     service: ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
     'service-2': ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
     reader: ['lookup', 'load', 'fill', 'restart'],
-    connector: ['connect', 'poll', 'publish', 'store-position', 'advance-slot', 'restart'],
+    connector: ['connect', 'poll', 'publish', 'store-position', 'advance-slot', 'heartbeat', 'restart'],
     invalidator: ['fetch', 'apply', 'commit-offset', 'restart'],
   },
 };

@@ -1,6 +1,8 @@
 /**
  * The definition both cache-aside patterns share: the same story, components, checks and views;
- * they differ only in what a writer does to the cache after its commit (`step`).
+ * they differ only in what a writer does to the cache after its commit (`step`). cache-delete's
+ * cdc-invalidation moves that DEL out of the writers into a connector and an invalidator
+ * (invalidation.ts), which is why cache-delete also builds a broker and, in that variant, a WAL origin.
  */
 import { SIMULATION_EPOCH_MS } from '../../kernel/clock';
 import { definePattern, type PatternDefinition } from '../../kernel/pattern';

@@ -183,4 +183,12 @@ export const PATTERN_CASES: PatternCase[] = [
     expect: ['stale-cache'],
     evidence: 'holds version 1',
   },
+  {
+    // The writer errs after its commit and skips the cache; the WAL still has the change, so the
+    // invalidator's DEL heals the key (the reads during the connector's lag were stale).
+    pattern: 'cache-delete',
+    query: 'variant=cdc-invalidation&faults=commit-unknown@service-2.update-order:1',
+    expect: ['stale-cache'],
+    evidence: 'a later write healed the key',
+  },
 ];

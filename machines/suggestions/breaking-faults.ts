@@ -81,6 +81,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     default: crash('service.cache-delete:1', 'stale-cache'),
     'double-delete': crash('service.cache-delete:1', 'stale-cache'),
     lease: crash('service.cache-delete:1', 'stale-cache'),
+    // The lag alone serves stale reads; the slow reader's fill keeps the old version until the TTL.
+    'cdc-invalidation': { fault: { kind: 'pause', at: 'reader.fill:1' }, shows: 'stale-cache' },
   },
 };
 

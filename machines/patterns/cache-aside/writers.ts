@@ -1,6 +1,6 @@
 /**
  * The writers of the cache-aside story: update the order in one transaction, then, in a step of
- * their own, SET the row they wrote or DEL the key.
+ * their own, SET the row they wrote or DEL the key (or, where a connector invalidates, nothing).
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../../kernel/pattern';
@@ -20,8 +20,11 @@ import { CRASHED_STATE, lowerFirst, restartOperation } from '../../actors/proces
 import { cacheKey, cacheValue, euros, rowToOrder, SECOND_WRITER_LABEL, SECOND_WRITER_PARTICIPANT, WRITER_LABEL, type CachedOrder } from './story';
 
 
-/** What a writer does to the cache once its update has committed. */
-export type CacheStep = 'set' | 'delete';
+/**
+ * What a writer does to the cache once its update has committed. `none`: nothing at all; a
+ * connector tailing the WAL deletes the key instead (cache-delete's cdc-invalidation).
+ */
+export type CacheStep = 'set' | 'delete' | 'none';
 
 interface WriterContext extends OrderServiceContext {
   /** The row the update committed, for the SET that follows. */
@@ -47,8 +50,8 @@ type WriterEvent =
 const freshWriter = (): WriterContext => ({ queue: [], current: null, written: null, deleteAgainAt: 0 });
 
 /** The state after the commit and the operation it performs, by cache step. */
-export const CACHE_STEP_STATE: Record<CacheStep, string> = { set: 'setting-cache', delete: 'deleting-key' };
-export const CACHE_STEP_OP: Record<CacheStep, string> = { set: 'cache-set', delete: 'cache-delete' };
+export const CACHE_STEP_STATE: Record<Exclude<CacheStep, 'none'>, string> = { set: 'setting-cache', delete: 'deleting-key' };
+export const CACHE_STEP_OP: Record<Exclude<CacheStep, 'none'>, string> = { set: 'cache-set', delete: 'cache-delete' };
 
 /**
  * One writer statechart per cache step; both writer instances run the same one. `deleteAgain`:
@@ -64,6 +67,21 @@ export function createWriterMachine(step: CacheStep, deleteAgain = false) {
         },
       }
     : {};
+  // With no cache step the request ends at the commit, and the machine has no state it never enters.
+  const committed = step === 'none' ? { target: 'idle', actions: 'finishRequest' as const } : { target: CACHE_STEP_STATE[step], actions: 'keepWritten' as const };
+  const cacheStates: object =
+    step === 'none'
+      ? {}
+      : {
+          [CACHE_STEP_STATE[step]]: {
+            meta: { op: CACHE_STEP_OP[step] },
+            on: {
+              CACHE_DONE: afterCache,
+              // A failed cache call is logged and swallowed: the request already succeeded in Postgres.
+              CACHE_FAILED: afterCache,
+            },
+          },
+        };
   const shared = orderServiceImplementations<WriterContext, WriterEvent>(freshWriter);
   return setup({
     types: { context: {} as WriterContext, events: {} as WriterEvent },
@@ -85,19 +103,12 @@ export function createWriterMachine(step: CacheStep, deleteAgain = false) {
       updating: {
         meta: { op: 'update-order' },
         on: {
-          UPDATED: { target: CACHE_STEP_STATE[step], actions: 'keepWritten' },
+          UPDATED: committed,
           // The writer only touches the cache after a commit it heard about.
           UPDATE_FAILED: { target: 'idle', actions: 'finishRequest' },
         },
       },
-      [CACHE_STEP_STATE[step]]: {
-        meta: { op: CACHE_STEP_OP[step] },
-        on: {
-          CACHE_DONE: afterCache,
-          // A failed cache call is logged and swallowed: the request already succeeded in Postgres.
-          CACHE_FAILED: afterCache,
-        },
-      },
+      ...cacheStates,
       ...secondDelete,
       [CRASHED_STATE]: serviceCrashedState,
     },
@@ -105,7 +116,8 @@ export function createWriterMachine(step: CacheStep, deleteAgain = false) {
   });
 }
 
-function updateOrder(who: string): Operation<WriterContext> {
+/** `replyOnCommit`: no cache call follows, so the client hears 200 OK as soon as the update commits. */
+function updateOrder(who: string, replyOnCommit: boolean): Operation<WriterContext> {
   return {
     faults: ['db-unavailable', 'commit-unknown'],
     crashable: true,
@@ -130,7 +142,7 @@ function updateOrder(who: string): Operation<WriterContext> {
         return {
           event: { type: 'UPDATE_FAILED' },
           caption: outcome.committed
-            ? `The ${who} hears an error, though order ${request.orderId} committed; it skips the cache.`
+            ? `The ${who} hears an error, though order ${request.orderId} committed; ${replyOnCommit ? 'the WAL has it' : 'it skips the cache'}.`
             : `Postgres refuses the ${who}'s update of order ${request.orderId}; nothing changes.`,
         };
       }
@@ -138,9 +150,12 @@ function updateOrder(who: string): Operation<WriterContext> {
         ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: '404 Not Found', ok: false });
         return { event: { type: 'UPDATE_FAILED' }, caption: `The ${who} finds no order ${request.orderId} to update.` };
       }
+      if (replyOnCommit) ctx.emit({ from: ctx.actor, to: CLIENT_PARTICIPANT, kind: 'reply', label: `200 OK (order ${row.id}, version ${row.version})`, ok: true });
       return {
         event: { type: 'UPDATED', order: row },
-        caption: `The ${who} commits order ${row.id} at version ${row.version} (${euros(row.amount_cents)}).`,
+        caption: replyOnCommit
+          ? `The ${who} commits order ${row.id} at version ${row.version}; it leaves the cache alone.`
+          : `The ${who} commits order ${row.id} at version ${row.version} (${euros(row.amount_cents)}).`,
       };
     },
   };
@@ -221,7 +236,8 @@ function deleteAgainOperation(who: string): Operation<WriterContext> {
 /**
  * The two writer instances, each its own process running the same statechart. `versioned`: their
  * SETs are compare-and-set on the row's version (cache-set's versioned-set); `deleteAgain`: they
- * delete twice, a delay apart (cache-delete's double-delete).
+ * delete twice, a delay apart (cache-delete's double-delete); step `none`: they only commit
+ * (cache-delete's cdc-invalidation).
  */
 export function writerProcesses(step: CacheStep, { versioned = false, deleteAgain = false }: { versioned?: boolean; deleteAgain?: boolean } = {}): ProcessSpec[] {
   const machine = createWriterMachine(step, deleteAgain);
@@ -235,8 +251,8 @@ export function writerProcesses(step: CacheStep, { versioned = false, deleteAgai
       id,
       machine,
       operations: {
-        'update-order': updateOrder(who),
-        [CACHE_STEP_OP[step]]: step === 'set' ? setCachedOrder(who, versioned) : deleteCachedOrder(who, deleteAgain),
+        'update-order': updateOrder(who, step === 'none'),
+        ...(step === 'none' ? {} : { [CACHE_STEP_OP[step]]: step === 'set' ? setCachedOrder(who, versioned) : deleteCachedOrder(who, deleteAgain) }),
         ...(deleteAgain ? { 'cache-delete-again': deleteAgainOperation(who) } : {}),
         restart: restartOperation(label),
       },

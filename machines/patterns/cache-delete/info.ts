@@ -1,13 +1,14 @@
 /** cache-delete as the pages show it before anything runs: plain data, no statecharts, no PGlite. */
 import type { PatternInfo } from '../../kernel/pattern-info';
-import { CACHE_ASIDE_PARTICIPANTS } from '../cache-aside/participants';
+import { CACHE_INVALIDATION_PARTICIPANTS } from '../cache-aside/participants';
 
 export const info: PatternInfo = {
   id: 'cache-delete',
   title: 'Cache-aside: DELETE after the write',
   promise: 'Commit the change to Postgres, then delete the cached key so the next read reloads it.',
   worstAnomaly: 'stale-cache',
-  participants: CACHE_ASIDE_PARTICIPANTS,
+  // The connector, broker and invalidator take part in cdc-invalidation only.
+  participants: CACHE_INVALIDATION_PARTICIPANTS,
   variants: [
     {
       id: 'default',
@@ -30,6 +31,13 @@ export const info: PatternInfo = {
       summary:
         'A miss hands the reader a lease token and its fill must present it; a DEL of the key invalidates the lease, as in memcache at Facebook (Nishtala et al., 2013). A reader that read the old row before a commit can no longer fill it after that commit\'s DEL: its SET is refused. It does nothing for a DEL that is late or never runs: reads until then, or until the TTL, get the old value. Real memcache also hands one lease per key every 10 s to calm a thundering herd; the lab leaves that out.',
     },
+    {
+      id: 'cdc-invalidation',
+      label: 'Invalidate from the WAL',
+      worstAnomaly: 'stale-cache',
+      summary:
+        'The writers only commit. A connector tails the WAL (a poll every 0.5 s, simulated) and publishes each UPDATE of orders; an invalidator consumes the topic, DELs the key, and commits its offset only after the DEL lands: Debezium plus a small consumer, or Facebook\'s mcsqueal, which reads the MySQL log and sends the deletes to memcache itself. No commit loses its delete: a writer that errs or dies after COMMIT has nothing left to do, and a refused DEL is fetched and tried again. But the DEL comes a lag after the commit (about 0.4 s and 0.2 s here), so even with no fault the reads in between get the old value (Facebook\'s web servers also delete in their own cluster for read-after-write); and a reader that read the old row before the commit and fills after the connector\'s DEL still leaves it until the TTL, which leases close, not the log.',
+    },
   ],
   hasConsumer: false,
   scriptedRequests: true,
@@ -39,5 +47,7 @@ export const info: PatternInfo = {
     service: ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
     'service-2': ['update-order', 'cache-delete', 'restart', 'cache-delete-again'],
     reader: ['lookup', 'load', 'fill', 'restart'],
+    connector: ['connect', 'poll', 'publish', 'store-position', 'advance-slot', 'heartbeat', 'restart'],
+    invalidator: ['fetch', 'apply', 'commit-offset', 'restart'],
   },
 };

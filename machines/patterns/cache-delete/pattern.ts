@@ -8,6 +8,8 @@
  * - a DEL that fails or never runs leaves the old value, not a miss, until the TTL;
  * - a reader that read the old row before a commit and fills the cache after that commit's DEL
  *   puts the old value back, again until the TTL.
+ * Its variants are the fixes teams use: double-delete, lease, and cdc-invalidation, where the DEL
+ * comes from the WAL through a connector and an invalidator (../cache-aside/invalidation.ts).
  */
 import { cacheAsidePattern } from '../cache-aside/definition';
 import { info } from './info';

@@ -39,6 +39,14 @@ export interface ComponentSet {
   cache?: CacheComponent;
 }
 
+/** Whether a run's components include the passive participant of that kind (Postgres always). */
+export function buildsParticipant(components: ComponentSet, kind: string): boolean {
+  if (kind === 'broker') return components.broker !== undefined;
+  if (kind === 'cache') return components.cache !== undefined;
+  if (kind === 'event-store') return components.eventStore !== undefined;
+  return true;
+}
+
 /** How a component wakes processes waiting on it (a consumer's long poll when a message lands). */
 export type Wake = (event: KernelEvent) => void;
 

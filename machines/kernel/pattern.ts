@@ -129,8 +129,11 @@ export type InspectionSources<W extends ComponentSet = ComponentSet> = W & {
  */
 export interface PatternDefinition<W extends ComponentSet = ComponentSet> {
   info: PatternInfo;
-  /** Builds the passive participants this pattern uses, afresh for every run (only those). */
-  components(wake: Wake): W;
+  /**
+   * Builds the passive participants this pattern uses, afresh for every run (only those: a
+   * passive participant of the catalogue whose component the variant does not build is not shown).
+   */
+  components(wake: Wake, variant: string): W;
   /** Where the checker finds the source of truth and what downstream received and applied. */
   outcome(sources: InspectionSources<W>): OutcomeSources;
   /**

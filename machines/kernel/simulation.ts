@@ -10,7 +10,7 @@ import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from './process';
 import { checkOutcome } from './checker';
 import type { TruthAtStep } from './detectors/stale-cache';
 import { VirtualClock } from './clock';
-import { undeclared, type ComponentSet, type LabStore } from './component';
+import { buildsParticipant, undeclared, type ComponentSet, type LabStore } from './component';
 import { countingIds, type IdGenerator } from './ids';
 import type { OutcomeSources } from './outcome-sources';
 import { tablesOf } from './schema';
@@ -99,7 +99,7 @@ export class Simulation {
     this.clock = options.clock ?? new VirtualClock();
     this.#ids = options.ids ?? countingIds();
     // Only what the pattern declares is built; a consumer's long poll wakes through `wake`.
-    this.#components = pattern.components((event) => this.#broadcast(event));
+    this.#components = pattern.components((event) => this.#broadcast(event), scenario.variant);
     const id = pattern.info.id;
     this.#undeclared = { broker: undeclared('broker', id), store: undeclared('event store', id), storeInternals: undeclared('event store', id), cache: undeclared('cache', id) };
     const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
@@ -148,8 +148,9 @@ export class Simulation {
     });
     return {
       scenario: this.#scenario,
-      // A variant may run fewer processes than the catalogue lists (a second relay): show those that run.
-      participants: this.#pattern.info.participants.filter((p) => !p.process || this.#processes.some((live) => live.spec.id === p.id)),
+      // A variant may run fewer processes than the catalogue lists (a second relay), or build fewer
+      // components (no broker): show those that take part.
+      participants: this.#pattern.info.participants.filter((p) => (p.process ? this.#processes.some((live) => live.spec.id === p.id) : buildsParticipant(this.#components, p.kind))),
       steps: this.steps,
       trace: this.trace,
       ...(this.#options.captureSnapshots ? { snapshots: this.snapshots } : {}),

@@ -28,7 +28,7 @@ export function cacheAsidePattern(info: PatternInfo, step: Exclude<CacheStep, 'n
   const invalidates = step === 'delete';
   return definePattern({
     info,
-    components: (wake) => (invalidates ? { cache: cache(), broker: broker(wake) } : { cache: cache() }),
+    components: (wake, variant) => (invalidates && variant === 'cdc-invalidation' ? { cache: cache(), broker: broker(wake) } : { cache: cache() }),
     outcome: (sources) => cacheOutcome(sources, cacheAsideKeys),
     client: () => clientProcess([], WRITE_SCRIPT),
     schema: (variant) => [VERSIONED_ORDERS_TABLE, ...(variant === CDC_INVALIDATION ? INVALIDATION_TABLES : [])],

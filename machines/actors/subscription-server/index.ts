@@ -26,13 +26,16 @@ import type { ProcessSpec } from '../../kernel/pattern';
 import { EVENT_STORE_PARTICIPANT } from '../event-store';
 import { restartOperation } from '../process';
 import { checkpoint, loadCheckpoint } from './checkpoint';
+import { trackClients } from './clients';
 import { expire, push, read, recordReplies } from './delivery';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './group';
 import { createSubscriptionServerMachine } from './machine';
+import { clocked } from './operation';
 import { park, replayParked } from './parked';
 
 export * from './group';
-export { checkpointPosition, freshServerContext, type InFlightMessage, type OutstandingMessage, type SubscriptionServerContext } from './context';
+export { freshServerContext, type InFlightMessage, type OutstandingMessage, type SubscriptionServerContext } from './context';
+export { bucketOf, bucketHolder, PINNED_BUCKETS } from './strategy';
 export { createSubscriptionServerMachine } from './machine';
 export { parkedMessages } from './parked';
 export { subscriptionInspection } from './inspection';
@@ -42,14 +45,15 @@ export function subscriptionServerProcess(label: string, settings: SubscriptionS
     id: EVENT_STORE_PARTICIPANT,
     machine: createSubscriptionServerMachine(settings),
     operations: {
-      'load-checkpoint': loadCheckpoint,
-      read,
-      push,
-      'record-replies': recordReplies,
-      expire,
-      park,
-      checkpoint,
-      'replay-parked': replayParked,
+      'load-checkpoint': clocked(loadCheckpoint),
+      'track-clients': clocked(trackClients),
+      read: clocked(read),
+      push: clocked(push),
+      'record-replies': clocked(recordReplies),
+      expire: clocked(expire),
+      park: clocked(park),
+      checkpoint: clocked(checkpoint),
+      'replay-parked': clocked(replayParked),
       restart: restartOperation(label),
     },
   };

@@ -9,7 +9,7 @@ import type { Changes, InFlightMessage, OutstandingMessage, SubscriptionServerCo
 import { expiryTickAt } from './context';
 import { dropClient } from './clients';
 import { retryOrPark } from './retry';
-import { pinnedClientFor, type PinnedState } from './strategy';
+import { bucketOf, pinnedClientFor, type PinnedState } from './strategy';
 import { clientName, ids, orderList, ordersOfMessages, STORE, type ServerOperation } from './operation';
 
 function room(context: Pick<SubscriptionServerContext, 'clients' | 'settings'>, inFlight: readonly InFlightMessage[], client: string): number {
@@ -145,6 +145,10 @@ export const push: ServerOperation = {
         after = { ...after, ...dropClient(after, client).changes };
         refused.push(clientName(context.settings, client));
       }
+    }
+    for (const m of plan.skipped) {
+      const holder = after.pinned.buckets[bucketOf(m.event)];
+      ctx.emit({ from: STORE, to: STORE, kind: 'offset-commit', label: `hold ${m.event.eventId}: its bucket ${bucketOf(m.event)}'s client ${holder?.node ?? '?'} is full`, ok: true });
     }
     const all = [...plan.sends.values()].flat();
     const again = all.some((m) => m.replayed) ? ' (replayed)' : all.some((m) => m.retryCount > 0) ? ' (retry)' : '';

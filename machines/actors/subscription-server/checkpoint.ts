@@ -10,7 +10,7 @@
  */
 import type { RecordedEvent } from '../event-store';
 import { checkpointCandidate, checkpointWriteInFlight, processedSinceCheckpoint, upperBoundReached, type Changes } from './context';
-import { CHECKPOINT_STREAM } from './group';
+import { CHECKPOINT_STREAM, KURRENTDB_DEFAULTS } from './group';
 import { STORE, type ServerOperation } from './operation';
 
 /** How long the store takes to complete a checkpoint write (a lab figure: a few milliseconds). */
@@ -58,7 +58,10 @@ export const checkpoint: ServerOperation = {
     const processed = processedSinceCheckpoint(context);
     const { settings } = context;
     const byCount = upperBoundReached(context);
-    const why = byCount ? `${processed} processed: upper bound ${settings.checkPointUpperBound}` : `tick: ${processed} processed, lower bound ${settings.checkPointLowerBound}`;
+    const d = KURRENTDB_DEFAULTS;
+    const why = byCount
+      ? `${processed} processed: upper bound ${settings.checkPointUpperBound}, KurrentDB default ${d.checkPointUpperBound}`
+      : `tick: ${processed} processed, lower bound ${settings.checkPointLowerBound} after ${settings.checkPointAfterMs} ms, KurrentDB default ${d.checkPointLowerBound} after ${d.checkPointAfterMs} ms`;
     // The counters move on whether or not the write happens, as KurrentDB's do.
     const moved: Changes = { lastCheckpointAt: ctx.now, lastCheckpointedSequence: candidate.sequence };
     if (checkpointWriteInFlight(context, ctx.now)) {

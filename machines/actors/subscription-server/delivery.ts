@@ -4,7 +4,7 @@
  * client), record their acks and nacks, and retry or park what is nacked or times out. Timeouts
  * are found on the server's 1 s tick. Retrying what times out is why delivery is at least once.
  */
-import { SUBSCRIPTION_GROUP, type HandlerReply } from './group';
+import { KURRENTDB_DEFAULTS, SUBSCRIPTION_GROUP, type HandlerReply } from './group';
 import type { Changes, InFlightMessage, OutstandingMessage, SubscriptionServerContext } from './context';
 import { expiryTickAt } from './context';
 import { dropClient } from './clients';
@@ -271,7 +271,7 @@ export const expire: ServerOperation = {
       from: STORE,
       to: STORE,
       kind: 'error',
-      label: expired.length === 0 ? 'tick: no message timed out' : `tick: no answer from ${expired.map((m) => m.client).join(', ')} for ${ids(expired)} within ${settings.messageTimeoutMs} ms`,
+      label: expired.length === 0 ? 'tick: no message timed out' : `tick: no answer from ${expired.map((m) => m.client).join(', ')} for ${ids(expired)} within ${settings.messageTimeoutMs} ms (KurrentDB default ${KURRENTDB_DEFAULTS.messageTimeoutMs} ms)`,
       ok: expired.length === 0,
     });
     const changes: Changes = { inFlight: inFlight.filter((m) => !expired.includes(m)), retry: queues.retry, toPark: queues.toPark };

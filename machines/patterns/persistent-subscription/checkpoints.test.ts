@@ -73,7 +73,7 @@ describe('persistent-subscription: checkpoints', () => {
     const during = await checkpoint.run(ctx(105, context));
     expect(appended).toEqual([]);
     expect(labels[0]).toMatch(/^checkpoint position 7 not written: a checkpoint write is in flight/);
-    expect((during.event as { changes: Partial<SubscriptionServerContext> }).changes).toEqual({ lastCheckpointAt: 105, lastCheckpointedSequence: 7 });
+    expect((during.event as unknown as { changes: Partial<SubscriptionServerContext> }).changes).toEqual({ lastCheckpointAt: 105, lastCheckpointedSequence: 7 });
     // Once the write is done the next one goes through.
     await checkpoint.run(ctx(100 + CHECKPOINT_WRITE_MS, { ...context, lastCheckpointedSequence: 3 }));
     expect(appended).toEqual([JSON.stringify({ position: 7 })]);

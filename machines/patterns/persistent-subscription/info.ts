@@ -24,7 +24,7 @@ export const info: PatternInfo = {
       label: 'Unique key, skip what cannot parse',
       worstAnomaly: 'lost-event',
       summary:
-        'The handler acks a shipment the unique key refuses and skips a malformed event, which loses it. A handler crash sends its unanswered events back at once (retry count +1); a hang past the message timeout (1 s here, 30 s by default) gets them delivered again. The checkpoint (on a 1 s tick after 1 s with 2+ processed, or at once at 4; KurrentDB defaults 2 s, 10, 1000) trails the acks: a restarted subscription delivers again after it, not "without reprocessing" as the seed says.',
+        'The handler acks a shipment the unique key refuses and skips a malformed event, which loses it. A handler crash sends its unanswered events back at once (retry count +1); a hang past the message timeout (1 s here, 30 s by default) gets them delivered again; a nack past 2 retries (10 by default) parks the event. The checkpoint (on a 1 s tick after 1 s with 2+ processed, or at once at 4; KurrentDB defaults 2 s, 10, 1000) trails the acks: a restarted subscription delivers again after it, not "without reprocessing" as the seed says.',
     },
     {
       id: 'park-malformed',

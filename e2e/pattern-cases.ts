@@ -158,6 +158,20 @@ export const PATTERN_CASES: PatternCase[] = [
   },
   {
     pattern: 'persistent-subscription',
+    query: 'variant=round-robin',
+    expect: ['out-of-order'],
+    absent: ['lost-event', 'duplicate-effect'],
+    evidence: 'OrderConfirmed before OrderPlaced',
+  },
+  {
+    pattern: 'persistent-subscription',
+    query: 'variant=pinned&faults=db-unavailable@consumer.handle:1',
+    expect: ['duplicate-delivery', 'out-of-order'],
+    absent: ['lost-event', 'duplicate-effect'],
+    evidence: 'OrderConfirmed before OrderPlaced',
+  },
+  {
+    pattern: 'persistent-subscription',
     query: 'variant=ack-on-error&faults=db-unavailable@consumer.handle:1',
     expect: ['lost-event'],
     absent: ['duplicate-delivery'],

@@ -75,6 +75,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     'park-malformed': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
     'no-unique-constraint': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
     'ack-on-error': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
+    'round-robin': { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
+    pinned: { fault: { kind: 'malformed-event', at: 'service.append:1' }, shows: 'lost-event' },
   },
   'cache-set': { default: crash('service.cache-set:1', 'stale-cache'), 'versioned-set': crash('service.cache-set:1', 'stale-cache') },
   'cache-delete': {

@@ -1,28 +1,33 @@
 /**
- * The subscription server's statechart. `deciding` picks the next job by priority (load, record
- * replies, replay, park, checkpoint by count, push, read, checkpoint by timer, wait for acks); each
- * job is a state whose operation answers with the context fields it changed. A crash forgets the
- * context, and the restart loads the checkpoint again.
+ * The subscription server's statechart. `deciding` picks the next job by priority (load, track
+ * clients that left or joined, record replies, replay, park, checkpoint at the upper bound, push,
+ * read, then whatever the 1 s tick has next: a checkpoint or a timeout); each job is a state whose
+ * operation answers with the context fields it changed. A crash forgets the context, and the
+ * restart loads the checkpoint again.
  */
 import { assign, setup } from 'xstate';
 import { EVENT_STORE_PARTICIPANT } from '../event-store';
 import { CRASHED_STATE } from '../process';
-import {
-  checkpointCountReached,
-  earliestDeadline,
-  freshServerContext,
-  type ServerEvent,
-  type SubscriptionServerContext,
-} from './context';
+import { checkpointTickAt, expiryTickAt, freshServerContext, upperBoundReached, type ServerEvent, type SubscriptionServerContext } from './context';
+import { canPush } from './delivery';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './group';
 
-/** Events received while it runs; while loading it ignores the handler (it knows none of its events). */
+/** Events received while it runs; while loading it ignores the handlers' answers (it knows none of its events). */
 const whileRunning = {
   ACK: { target: 'deciding', actions: 'keepReply' },
   NACK: { target: 'deciding', actions: 'keepReply' },
+  CLIENT_GONE: { target: 'deciding', actions: 'keepClientChange' },
+  CLIENT_CONNECTED: { target: 'deciding', actions: 'keepClientChange' },
   MESSAGES_AVAILABLE: { target: 'deciding', actions: 'noteNewEvents' },
   REPLAY_PARKED: { target: 'deciding', actions: 'noteReplayRequest' },
 } as const;
+
+/** Whether the tick's next job is a checkpoint (due no later than the first timeout). */
+function checkpointTickFirst(context: SubscriptionServerContext): boolean {
+  const checkpointAt = checkpointTickAt(context);
+  const expiryAt = expiryTickAt(context);
+  return checkpointAt !== null && (expiryAt === null || checkpointAt < expiryAt);
+}
 
 export function createSubscriptionServerMachine(settings: SubscriptionSettings = SUBSCRIPTION_SETTINGS) {
   const fresh = () => freshServerContext(settings);
@@ -31,20 +36,25 @@ export function createSubscriptionServerMachine(settings: SubscriptionSettings =
     types: { context: {} as SubscriptionServerContext, events: {} as ServerEvent },
     guards: {
       notLoaded: ({ context }) => !context.loaded,
+      clientsChanged: ({ context }) => context.clientChanges.length > 0,
       hasReplies: ({ context }) => context.replies.length > 0,
       replayRequested: ({ context }) => context.replayRequested,
       hasMessagesToPark: ({ context }) => context.toPark.length > 0,
-      checkpointCountReached: ({ context }) => checkpointCountReached(context),
-      canPush: ({ context }) => context.retry.length + context.buffer.length > 0 && context.inFlight.length < context.settings.clientBufferSize,
+      upperBoundReached: ({ context }) => upperBoundReached(context),
+      canPush: ({ context }) => canPush(context),
       shouldRead: ({ context }) => context.storeHasMore && context.buffer.length === 0,
-      // The timer checkpoint comes before waiting on acks only if it is due first.
-      checkpointTimerFirst: ({ context }) =>
-        context.checkpointDueAt !== null && (context.inFlight.length === 0 || context.checkpointDueAt <= earliestDeadline(context)),
+      checkpointTickFirst: ({ context }) => checkpointTickFirst(context),
       hasInFlight: ({ context }) => context.inFlight.length > 0,
     },
     actions: {
       applyChanges: assign(({ event }) => ('changes' in event ? event.changes : {})),
       keepReply: assign({ replies: ({ context, event }) => ('reply' in event ? [...context.replies, event.reply] : context.replies) }),
+      keepClientChange: assign({
+        clientChanges: ({ context, event }) =>
+          event.type === 'CLIENT_GONE' || event.type === 'CLIENT_CONNECTED'
+            ? [...context.clientChanges, { client: event.client, change: event.type === 'CLIENT_GONE' ? ('gone' as const) : ('connected' as const) }]
+            : context.clientChanges,
+      }),
       noteNewEvents: assign({ storeHasMore: true }),
       noteReplayRequest: assign({ replayRequested: true }),
       forgetEverything: assign(fresh),
@@ -59,34 +69,42 @@ export function createSubscriptionServerMachine(settings: SubscriptionSettings =
       deciding: {
         always: [
           { guard: 'notLoaded', target: 'loading' },
+          { guard: 'clientsChanged', target: 'tracking-clients' },
           { guard: 'hasReplies', target: 'recording' },
           { guard: 'replayRequested', target: 'replaying' },
           { guard: 'hasMessagesToPark', target: 'parking' },
-          { guard: 'checkpointCountReached', target: 'checkpointing' },
+          { guard: 'upperBoundReached', target: 'checkpointing' },
           { guard: 'canPush', target: 'pushing' },
           { guard: 'shouldRead', target: 'reading' },
-          { guard: 'checkpointTimerFirst', target: 'checkpointing' },
+          { guard: 'checkpointTickFirst', target: 'checkpointing' },
           { guard: 'hasInFlight', target: 'awaiting-acks' },
           { target: 'idle' },
         ],
       },
       loading: {
         meta: { op: 'load-checkpoint' },
-        on: { LOADED: applyChanges, REPLAY_PARKED: { actions: 'noteReplayRequest' } },
+        on: {
+          LOADED: applyChanges,
+          REPLAY_PARKED: { actions: 'noteReplayRequest' },
+          CLIENT_GONE: { actions: 'keepClientChange' },
+          CLIENT_CONNECTED: { actions: 'keepClientChange' },
+        },
       },
+      'tracking-clients': { meta: { op: 'track-clients' }, on: { CLIENTS_UPDATED: applyChanges, ...whileRunning } },
       reading: { meta: { op: 'read' }, on: { READ: applyChanges, ...whileRunning } },
       pushing: { meta: { op: 'push' }, on: { PUSHED: applyChanges, ...whileRunning } },
       recording: { meta: { op: 'record-replies' }, on: { RECORDED: applyChanges, ...whileRunning } },
-      // Waits for acks; if the earliest in-flight event's timeout runs out first, it retries it.
+      // Waits for answers; the tick after the earliest in-flight message's timeout retries it.
       'awaiting-acks': {
-        meta: { op: 'expire', notBefore: (context: SubscriptionServerContext) => earliestDeadline(context) },
+        meta: { op: 'expire', notBefore: (context: SubscriptionServerContext) => expiryTickAt(context) ?? 0 },
         on: { EXPIRED: applyChanges, ...whileRunning },
       },
       parking: { meta: { op: 'park' }, on: { PARKED: applyChanges, ...whileRunning } },
+      // At the upper bound it writes at once; otherwise on the tick the rule allows.
       checkpointing: {
         meta: {
           op: 'checkpoint',
-          notBefore: (context: SubscriptionServerContext) => (checkpointCountReached(context) ? 0 : (context.checkpointDueAt ?? 0)),
+          notBefore: (context: SubscriptionServerContext) => (upperBoundReached(context) ? 0 : (checkpointTickAt(context) ?? 0)),
         },
         on: { CHECKPOINTED: applyChanges, ...whileRunning },
       },

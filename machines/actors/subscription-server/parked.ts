@@ -1,10 +1,13 @@
 /**
  * Parking: what keeps failing (nacked park, or out of retries) is written, as a link to the
  * original event, to the group's parked stream, which is durable, and the operator is alerted.
- * A replay reads the parked stream, truncates it, and queues its messages ahead of newer events.
+ * A replay reads the parked stream, truncates it, and puts its messages through the retry path,
+ * as KurrentDB does (`AddRetry` of a parked event): at the end of the retry queue, with a retry
+ * count of 0, and so before any new event in the read buffer.
  */
 import type { RecordedEvent } from '../event-store';
 import type { OutstandingMessage } from './context';
+import { addRetry } from './retry';
 import { OPERATOR_PARTICIPANT, PARKED_METADATA_STREAM, PARKED_STREAM, SUBSCRIPTION_GROUP } from './group';
 import { ids, orderList, ordersOfMessages, STORE, type ServerOperation } from './operation';
 
@@ -15,7 +18,7 @@ export const park: ServerOperation = {
   intent: (context) => `parking ${context.toPark.map((p) => `${p.message.event.eventId} for order ${p.message.event.orderId}`).join(', ')}`,
   about: (context) => ordersOfMessages(context.toPark.map((p) => p.message)),
   async run(ctx) {
-    const { toPark, settings } = ctx.context;
+    const { toPark } = ctx.context;
     // A parked message is a link to the original event, as KurrentDB writes it; the stream is
     // durable, so the message survives restarts until someone replays it.
     const links = ctx.storeInternals.appendSystem(
@@ -33,17 +36,8 @@ export const park: ServerOperation = {
     ctx.emit({ from: STORE, to: OPERATOR_PARTICIPANT, kind: 'request', label: `alert: ${toPark.length} parked in ${SUBSCRIPTION_GROUP}`, ok: true });
     ctx.send(OPERATOR_PARTICIPANT, { type: 'PARKED_ALERT', at: ctx.now });
     const messages = toPark.map((p) => p.message);
-    // Parked counts as processed for the checkpoint, unless it was behind the checkpoint already.
-    const advanced = messages.filter((m) => !m.replayed).length;
     return {
-      event: {
-        type: 'PARKED',
-        changes: {
-          toPark: [],
-          processedSinceCheckpoint: ctx.context.processedSinceCheckpoint + advanced,
-          checkpointDueAt: advanced > 0 ? (ctx.context.checkpointDueAt ?? ctx.now + settings.checkpointAfterMs) : ctx.context.checkpointDueAt,
-        },
-      },
+      event: { type: 'PARKED', changes: { toPark: [] } },
       caption: `The subscription parks ${ids(messages)} for ${orderList(messages)} in its parked stream.`,
     };
   },
@@ -87,16 +81,20 @@ export const replayParked: ServerOperation = {
     const tb = parked.at(-1)!.revision + 1;
     ctx.storeInternals.appendSystem(PARKED_METADATA_STREAM, [{ eventId: ctx.nextId('metadata'), type: '$metadata', data: JSON.stringify({ $tb: tb }), orderId: 0 }]);
     ctx.emit({ from: STORE, to: STORE, kind: 'append', label: `${PARKED_STREAM} truncate before ${tb}`, ok: true });
-    const replayed: OutstandingMessage[] = events.map((event) => ({ event, retryCount: 0, replayed: true }));
+    const replayed: OutstandingMessage[] = events.map((event) => ({ event, retryCount: 0, replayed: true, sequence: null, previousPosition: null }));
     const waiting = ctx.context.buffer.length;
+    const retrying = ctx.context.retry.length;
+    const retry = replayed.reduce(addRetry, ctx.context.retry);
     return {
-      // Replayed messages go to the front of the retry queue: ahead of every new event.
-      event: { type: 'REPLAYED', changes: { replayRequested: false, retry: [...replayed, ...ctx.context.retry] } },
+      // Through the retry path: behind the retries already waiting, ahead of every new event.
+      event: { type: 'REPLAYED', changes: { replayRequested: false, retry } },
       orders: ordersOfMessages(replayed),
       caption:
-        waiting > 0
-          ? `The subscription queues parked ${ids(replayed)} ahead of ${waiting} newer event${waiting === 1 ? '' : 's'}.`
-          : `The subscription queues parked ${ids(replayed)} for ${orderList(replayed)} again.`,
+        retrying > 0
+          ? `The subscription queues parked ${ids(replayed)} behind ${retrying} ${retrying === 1 ? 'retry' : 'retries'}, ahead of ${waiting} newer.`
+          : waiting > 0
+            ? `The subscription queues parked ${ids(replayed)} ahead of ${waiting} newer event${waiting === 1 ? '' : 's'}.`
+            : `The subscription queues parked ${ids(replayed)} for ${orderList(replayed)} again.`,
     };
   },
 };

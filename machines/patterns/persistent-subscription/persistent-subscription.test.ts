@@ -21,7 +21,7 @@ const inspection = (result: RunResult, name: RegExp) => result.snapshots!.at(-1)
 const pushOrder = (result: RunResult, afterStep = 0) =>
   result.trace
     .filter((e) => e.from === 'event-store' && e.to === 'consumer' && e.kind === 'publish' && e.step > afterStep)
-    .flatMap((e) => [...e.label.matchAll(/OrderPlaced (evt-\d+)/g)].map((m) => m[1]!));
+    .flatMap((e) => [...e.label.matchAll(/Order\w+ (evt-\d+)/g)].map((m) => m[1]!));
 
 describe('persistent-subscription', () => {
   it('appends, pushes, ships and acks each order once, and checkpoints after the acks', async () => {
@@ -36,22 +36,38 @@ describe('persistent-subscription', () => {
       'append OrderPlaced → order-2 (expect no stream)',
       'append OrderPlaced → order-3 (expect no stream)',
     ]);
-    // Three acks, one checkpoint: not one per event.
+    // Three acks, one checkpoint: not one per event. Three is under the upper bound, so it waits
+    // for the 1 s tick and records the last event done (position 2), not the next to read.
     expect(stepsOf(result, /^consumer\.ack:/)).toHaveLength(3);
+    expect(SUBSCRIPTION_SETTINGS.checkPointUpperBound).toBeGreaterThan(3);
     const checkpoints = stepsOf(result, /^event-store\.checkpoint:/);
     expect(checkpoints).toHaveLength(1);
-    expect(checkpoints[0]!.caption).toMatch(new RegExp(`After ${SUBSCRIPTION_SETTINGS.checkpointAfterAcks} acks`));
+    expect(checkpoints[0]!.t).toBe(1000);
+    expect(checkpoints[0]!.caption).toMatch(/On its tick/);
     const log = inspection(result, /event store/);
-    expect(log.rows.filter((r) => String(r.stream).endsWith('-checkpoint')).map((r) => r.data)).toEqual([JSON.stringify({ position: 3 })]);
+    expect(log.rows.filter((r) => String(r.stream).endsWith('-checkpoint')).map((r) => r.data)).toEqual([JSON.stringify({ position: 2 })]);
   });
 
-  it('with fewer acks than the count, checkpoints on the timer a second after the first ack', async () => {
-    const result = await subscription().run();
-    const checkpoint = stepsOf(result, /^event-store\.checkpoint:/);
+  it('checkpoints on the 1 s tick once the lower bound is processed, and never for a lone message', async () => {
+    const two = await subscription().run();
+    const checkpoint = stepsOf(two, /^event-store\.checkpoint:/);
     expect(checkpoint).toHaveLength(1);
-    const firstAckRecorded = stepsOf(result, /^event-store\.record-replies:1$/)[0]!;
-    expect(checkpoint[0]!.t).toBe(firstAckRecorded.t + SUBSCRIPTION_SETTINGS.checkpointAfterMs);
-    expect(checkpoint[0]!.caption).toMatch(/timer/);
+    expect(checkpoint[0]!.t % 1000).toBe(0);
+    expect(checkpoint[0]!.t).toBeGreaterThan(stepsOf(two, /^event-store\.record-replies:2$/)[0]!.t);
+    expect(SUBSCRIPTION_SETTINGS.checkPointLowerBound).toBe(2);
+    // One processed message is under the lower bound: no tick ever checkpoints it.
+    const one = await subscription().orders(0).run();
+    expect(stepsOf(one, /^event-store\.checkpoint:/)).toEqual([]);
+    expect(one.outcome.settled).toBe(true);
+  });
+
+  it('checkpoints at once on the ack that reaches the upper bound, whatever the time', async () => {
+    const result = await subscription().orders(0, 0, 0, 0, 0, 0).run();
+    const [first, ...later] = stepsOf(result, /^event-store\.checkpoint:/);
+    expect(first!.t).toBeLessThan(1000);
+    expect(first!.caption).toMatch(new RegExp(`^${SUBSCRIPTION_SETTINGS.checkPointUpperBound} messages processed`));
+    // The other two wait for a tick at least checkPointAfter after the first.
+    expect(later.map((s) => s.t)).toEqual([2000]);
   });
 
   it('redelivers acked events after the checkpoint when the subscription restarts; the unique key ships once', async () => {
@@ -74,15 +90,22 @@ describe('persistent-subscription', () => {
     expect(guarded.steps.some((s) => /skips evt-1: processed_events already has it/.test(s.caption))).toBe(true);
   });
 
-  it('pushes again after the message timeout when the handler crashes before acking', async () => {
+  it('retries at once, not after the message timeout, when the handler crashes before acking', async () => {
     const result = await subscription().crash('consumer.ack:1').run({ captureSnapshots: true });
     expect(ids(result)).toEqual(['duplicate-delivery']);
     const delivery = result.outcome.anomalies[0]!;
     expect(delivery.subject).toBe('order 1');
     expect(delivery.evidence[0]!.detail).toMatch(/delivered twice/);
-    const timeout = stepsOf(result, /^event-store\.expire:/)[0]!;
-    const firstPush = stepsOf(result, /^event-store\.push:/)[0]!;
-    expect(timeout.t).toBeGreaterThanOrEqual(firstPush.t + SUBSCRIPTION_SETTINGS.messageTimeoutMs);
+    // The closed connection, then the drop: evt-1 back in the retry queue with its count raised.
+    const closed = stepsOf(result, /^consumer\.restart:1$/)[0]!;
+    expect(closed.caption).toMatch(/the OS closes its connection/);
+    expect(result.trace.some((e) => e.label === 'drop consumer: evt-1 → retry 1')).toBe(true);
+    // Redelivered on reconnect, long before a timeout could have fired; no tick timed it out.
+    const reconnect = stepsOf(result, /^consumer\.restart:2$/)[0]!;
+    const again = result.trace.find((e) => e.kind === 'publish' && /evt-1 \(retry 1\)/.test(e.label))!;
+    expect(again.step).toBeGreaterThan(reconnect.index);
+    expect(again.t).toBeLessThan(SUBSCRIPTION_SETTINGS.messageTimeoutMs);
+    expect(stepsOf(result, /^event-store\.expire:/)).toEqual([]);
     // The store's own position did not go back: no restart, no checkpoint reload.
     expect(stepsOf(result, /^event-store\.load-checkpoint:/)).toHaveLength(1);
     expect(table(result, 'consumer.shipments').map((r) => r.order_id)).toEqual([1, 2]);
@@ -103,23 +126,23 @@ describe('persistent-subscription', () => {
     expect(inspection(result, /persistent subscription/).rows).toEqual([]);
   });
 
-  it('parks a malformed event, and the operator replays it ahead of newer events (it parks again)', async () => {
-    // The handler is down for a while (crash), so newer events wait in the store's buffer when
-    // the operator asks for the replay.
+  it('replays a parked event through the retry path: behind waiting retries, ahead of newer events, retry count 0', async () => {
+    // The handler is down (crash) when the operator asks for the replay: evt-2 waits for a retry
+    // and evt-3 in the read buffer.
     const result = await subscription()
       .variant('park-malformed')
-      .orders(0, 100, 150, 200)
+      .orders(0, 300, 350, 400)
       .fault('malformed-event', 'service.append:1')
       .crash('consumer.handle:2')
       .run({ captureSnapshots: true });
     const replay = stepsOf(result, /^event-store\.replay-parked:1$/)[0]!;
-    expect(replay.caption).toMatch(/queues parked evt-1 ahead of 1 newer event/);
-    // evt-4 was read into the buffer before the replay, yet the replayed evt-1 goes out first.
-    const read4 = result.steps.find((s) => s.operation === 'read' && /order 4/.test(s.caption))!;
-    expect(read4.index).toBeLessThan(replay.index);
-    const pushedAfter = pushOrder(result, replay.index);
-    expect(pushedAfter[0]).toBe('evt-1');
-    expect(pushedAfter.indexOf('evt-4')).toBeGreaterThan(0);
+    expect(replay.caption).toMatch(/queues parked evt-1 behind 1 retry, ahead of 1 newer/);
+    const read3 = result.steps.find((s) => s.operation === 'read' && /order 3/.test(s.caption))!;
+    expect(read3.index).toBeLessThan(replay.index);
+    // KurrentDB's AddRetry puts a parked message at the end of the retry queue, count 0.
+    expect(pushOrder(result, replay.index).slice(0, 3)).toEqual(['evt-2', 'evt-1', 'evt-3']);
+    const pushed = result.trace.find((e) => e.kind === 'publish' && e.step > replay.index)!;
+    expect(pushed.label).toBe('push OrderPlaced evt-2 (retry 1), OrderPlaced evt-1 (replayed)');
     // A replay cannot mend a body stored broken: it is parked again and still lost downstream.
     expect(stepsOf(result, /^event-store\.park:/)).toHaveLength(2);
     expect(ids(result)).toEqual(['lost-event', 'duplicate-delivery']);
@@ -162,7 +185,9 @@ describe('persistent-subscription', () => {
     const runs: RunResult[] = [];
     for (const driver of [
       subscription().orders(0, 40, 80).crash('event-store.checkpoint:1'),
-      subscription().variant('park-malformed').orders(0, 100, 150, 200).fault('malformed-event', 'service.append:1').crash('consumer.handle:2'),
+      subscription().variant('park-malformed').orders(0, 300, 350, 400).fault('malformed-event', 'service.append:1').crash('consumer.handle:2'),
+      subscription().variant('round-robin').orders(0, 0, 0).fault('pause', 'consumer.handle:1'),
+      subscription().variant('pinned').crash('consumer.handle:1'),
       subscription().fault('publish-timeout-stored', 'service.append:1').fault('db-unavailable', 'consumer.handle:1'),
       subscription().variant('ack-on-error').fault('malformed-event', 'service.append:2').crash('consumer.ack:1'),
     ]) {

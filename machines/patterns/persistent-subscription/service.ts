@@ -2,6 +2,8 @@
  * The order service of persistent-subscription: its only write is appending OrderPlaced to the
  * event store, so there is no second write to keep in step. A timeout does not say whether the
  * event was stored, so it appends the same event id once more, which the store deduplicates.
+ * Where two handlers share the group it appends OrderPlaced and OrderConfirmed in one append, so
+ * one order's stream holds two events whose order the handlers may not keep.
  */
 import { assign, setup } from 'xstate';
 import type { Operation, ProcessSpec } from '../../kernel/pattern';
@@ -25,11 +27,11 @@ export function orderStream(orderId: number): string {
 }
 
 interface ServiceContext extends OrderServiceContext {
-  /** The event id of the append in hand, kept so a retry after a timeout sends the same event. */
-  pending: EventData | null;
+  /** The events of the append in hand, kept so a retry after a timeout sends the same ids. */
+  pending: EventData[] | null;
 }
 
-type ServiceEvent = OrderServiceEvent | { type: 'APPENDED' } | { type: 'APPEND_FAILED' } | { type: 'TIMED_OUT'; event: EventData };
+type ServiceEvent = OrderServiceEvent | { type: 'APPENDED' } | { type: 'APPEND_FAILED' } | { type: 'TIMED_OUT'; events: EventData[] };
 
 const fresh = (): ServiceContext => ({ queue: [], current: null, pending: null });
 const shared = orderServiceImplementations<ServiceContext, ServiceEvent>(fresh);
@@ -40,7 +42,7 @@ export const appendOnlyService = setup({
   actions: {
     ...shared.actions,
     finishRequest: assign({ current: null, pending: null }),
-    keepPending: assign({ pending: ({ event }) => (event.type === 'TIMED_OUT' ? event.event : null) }),
+    keepPending: assign({ pending: ({ event }) => (event.type === 'TIMED_OUT' ? event.events : null) }),
   },
 }).createMachine({
   id: SERVICE_PARTICIPANT,
@@ -75,43 +77,46 @@ function replyToClient(ctx: Parameters<Operation<ServiceContext>['run']>[0], ord
   ctx.emit({ from: SERVICE_PARTICIPANT, to: CLIENT_PARTICIPANT, kind: 'reply', label: ok ? `201 Created (order ${orderId})` : label, ok });
 }
 
-const append: Operation<ServiceContext> = {
-  faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost', 'malformed-event'],
-  crashable: true,
-  latencyMs: 5,
-  intent: (context) => `appending OrderPlaced for order ${context.current?.orderId ?? '?'}`,
-  about: currentOrder,
-  async run(ctx) {
-    const request = ctx.context.current!;
-    const body: OrderPlacedBody = { orderId: request.orderId, customer: request.customer, amountCents: request.amountCents };
-    const event: EventData = { eventId: ctx.nextId('evt'), type: 'OrderPlaced', data: JSON.stringify(body), orderId: request.orderId };
-    const stream = orderStream(request.orderId);
-    const result = ctx.store.append(stream, [event], 'no-stream');
-    if (result.ok) {
-      replyToClient(ctx, request.orderId, true, '');
-      return {
-        event: { type: 'APPENDED' },
-        caption:
-          // What the store kept, not what was armed: a `malformed-event` fault cuts the body short.
-          result.events[0]?.data !== event.data
-            ? `The service appends order ${request.orderId}; the store keeps a body cut short.`
-            : `The service appends OrderPlaced for order ${request.orderId} to ${stream}.`,
-      };
-    }
-    return failed(ctx, request.orderId, result, event, true);
-  },
-};
+function appendOperation(eventTypes: readonly string[]): Operation<ServiceContext> {
+  const what = eventTypes.join(' and ');
+  return {
+    faults: ['broker-unavailable', 'publish-timeout-stored', 'publish-timeout-lost', 'malformed-event'],
+    crashable: true,
+    latencyMs: 5,
+    intent: (context) => `appending ${what} for order ${context.current?.orderId ?? '?'}`,
+    about: currentOrder,
+    async run(ctx) {
+      const request = ctx.context.current!;
+      const body: OrderPlacedBody = { orderId: request.orderId, customer: request.customer, amountCents: request.amountCents };
+      const events: EventData[] = eventTypes.map((type) => ({ eventId: ctx.nextId('evt'), type, data: JSON.stringify(body), orderId: request.orderId }));
+      const stream = orderStream(request.orderId);
+      const result = ctx.store.append(stream, events, 'no-stream');
+      if (result.ok) {
+        replyToClient(ctx, request.orderId, true, '');
+        return {
+          event: { type: 'APPENDED' },
+          caption:
+            // What the store kept, not what was armed: a `malformed-event` fault cuts the body short.
+            result.events[0]?.data !== events[0]!.data
+              ? `The service appends order ${request.orderId}; the store keeps a body cut short.`
+              : `The service appends ${what} for order ${request.orderId} to ${stream}.`,
+        };
+      }
+      return failed(ctx, request.orderId, result, events, true);
+    },
+  };
+}
 
 function failed(
   ctx: Parameters<Operation<ServiceContext>['run']>[0],
   orderId: number,
   result: Exclude<AppendResult, { ok: true }>,
-  event: EventData,
+  events: EventData[],
   mayRetry: boolean,
 ) {
   if (result.reason === 'timeout' && mayRetry) {
     return {
-      event: { type: 'TIMED_OUT', event },
+      event: { type: 'TIMED_OUT', events },
       caption: `The append of order ${orderId} times out; the service will retry it.`,
     };
   }
@@ -119,7 +124,7 @@ function failed(
   return {
     event: { type: result.reason === 'timeout' ? 'TIMED_OUT' : 'APPEND_FAILED' },
     caption: result.stored
-      ? `The client hears order ${orderId} failed, yet the store holds its OrderPlaced.`
+      ? `The client hears order ${orderId} failed, yet the store holds its events.`
       : `The append of order ${orderId} fails (${result.error}); the client gets an error.`,
   };
 }
@@ -132,25 +137,26 @@ const retryAppend: Operation<ServiceContext> = {
   about: currentOrder,
   async run(ctx) {
     const request = ctx.context.current!;
-    const event = ctx.context.pending!;
-    const result = ctx.store.append(orderStream(request.orderId), [event], 'no-stream');
+    const events = ctx.context.pending!;
+    const result = ctx.store.append(orderStream(request.orderId), events, 'no-stream');
     if (result.ok) {
       replyToClient(ctx, request.orderId, true, '');
       return {
         event: { type: 'APPENDED' },
         caption: result.deduplicated
           ? `The retry finds order ${request.orderId}'s event stored already; nothing is written twice.`
-          : `The service appends OrderPlaced for order ${request.orderId} on its retry.`,
+          : `The service appends order ${request.orderId}'s events on its retry.`,
       };
     }
-    return failed(ctx, request.orderId, result, event, false);
+    return failed(ctx, request.orderId, result, events, false);
   },
 };
 
-export function appendOnlyServiceProcess(): ProcessSpec {
+/** `eventTypes`: what one order's append holds (OrderPlaced alone unless told otherwise). */
+export function appendOnlyServiceProcess(eventTypes: readonly string[] = ['OrderPlaced']): ProcessSpec {
   return {
     id: SERVICE_PARTICIPANT,
     machine: appendOnlyService,
-    operations: { append, 'retry-append': retryAppend, restart: restartOperation('Order service') },
+    operations: { append: appendOperation(eventTypes), 'retry-append': retryAppend, restart: restartOperation('Order service') },
   };
 }

@@ -36,7 +36,7 @@ export const info: PatternInfo = {
       label: 'Invalidate from the WAL',
       worstAnomaly: 'stale-cache',
       summary:
-        'The writers only commit. A connector tails the WAL (a poll every 0.5 s, simulated) and publishes each UPDATE of orders; an invalidator consumes the topic, DELs the key, and commits its offset only after the DEL lands: Debezium plus a small consumer, or Facebook\'s mcsqueal, which reads the MySQL log and sends the deletes to memcache itself. No commit loses its delete: a writer that errs or dies after COMMIT has nothing left to do, and a refused DEL is fetched and tried again. But the DEL comes a lag after the commit (about 0.4 s and 0.2 s here), so even with no fault the reads in between get the old value (Facebook\'s web servers also delete in their own cluster for read-after-write); and a reader that read the old row before the commit and fills after the connector\'s DEL still leaves it until the TTL, which leases close, not the log.',
+        "The writers only commit; a connector tails the WAL and an invalidator DELs each changed order's key, retrying until the cache takes it (Debezium plus a small consumer; Facebook's mcsqueal does it from the MySQL log). No commit loses its delete. But the DEL lands a poll later (0.5 s here), so reads in between get the old value, and a reader that fills after the DEL still leaves an old row until the TTL: leases close that, the log does not.",
     },
   ],
   hasConsumer: false,

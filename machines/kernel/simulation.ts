@@ -15,48 +15,17 @@ import { countingIds, type IdGenerator } from './ids';
 import type { OutcomeSources } from './outcome-sources';
 import { tablesOf } from './schema';
 import { faultPoint } from './fault-point';
-import { DEFAULT_TIMING, type InspectionSources, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type ProcessSpec, type StateMeta, type Timing } from './pattern';
+import { DEFAULT_TIMING, type InspectionSources, type KernelEvent, type Operation, type OperationContext, type PatternDefinition, type Timing } from './pattern';
 import { deriveRng, type Rng } from './rng';
 import { createTracedDatabase, type TraceSink } from './traced-database';
-import type { ArmedFault, RunResult, Scenario, StepFacts, StepRecord, TraceEntry, WorldSnapshot } from './types';
+import type { ArmedFault, RunResult, Scenario, StepRecord, TraceEntry, WorldSnapshot } from './types';
 import type { FaultKind } from './vocabulary';
 import type { RunOptions } from './run-options';
 import { mayChangeTables } from './table-changes';
+import { currentMeta, listedFaultKinds, stateName, stepFacts, type LiveProcess } from './live-process';
 
 export const DEFAULT_MAX_STEPS = 400;
 export type { RunOptions, RunProbe } from './run-options';
-
-
-interface LiveProcess {
-  spec: ProcessSpec;
-  label: string;
-  snapshot: AnyMachineSnapshot;
-  /** Virtual time of its next operation; Infinity while it waits for an event. */
-  wakeAt: number;
-  /** The step at which it last found nothing to do, or -1 while it has work. */
-  settledAtStep: number;
-}
-
-function stateName(snapshot: AnyMachineSnapshot): string {
-  return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
-}
-
-function currentMeta(snapshot: AnyMachineSnapshot): StateMeta {
-  return Object.assign({}, ...Object.values(snapshot.getMeta() as Record<string, StateMeta>));
-}
-
-/**
- * The fault kinds a step lists: a crash wherever the process can crash and a pause wherever the
- * operation takes one (the kernel applies both before the operation runs), and its other kinds
- * only where the operation reached the place they take effect (it asked for them there).
- */
-function listedFaultKinds(op: Operation<unknown>, reached: ReadonlySet<FaultKind>): FaultKind[] {
-  return [...(op.crashable ? (['crash'] as const) : []), ...op.faults.filter((kind) => kind === 'pause' || reached.has(kind))];
-}
-
-function stepFacts(orders: readonly number[], lockRefusals: number[]): StepFacts {
-  return { orders: [...new Set(orders)].sort((a, b) => a - b), ...(lockRefusals.length > 0 ? { lockRefusals } : {}) };
-}
 
 export class Simulation {
   readonly clock: VirtualClock;

@@ -19,8 +19,6 @@
  */
 import { assign, setup } from 'xstate';
 import type { Operation, OperationContext, ProcessSpec } from '../../kernel/pattern';
-import type { SqlRunner } from '../../kernel/traced-database';
-import type { TableSnapshot } from '../../kernel/types';
 import type { BrokerCapability, OutgoingMessage } from '../../actors/broker';
 import { CLIENT_PARTICIPANT, clientProcess, type OrderRequest } from '../../actors/client';
 import { consumerProcess } from '../../actors/consumer';
@@ -42,6 +40,7 @@ import { broker } from '../../actors/components';
 import { shipmentsOutcome } from '../../actors/outcome-sources';
 import { info } from './info';
 import { amountFor, insertOrder } from '../../actors/order-writes';
+import { inDoubtInspections } from './inspections';
 
 export const COORDINATOR_PARTICIPANT = 'coordinator';
 /** Every order takes one unit of the same item: one hot row every order's transaction locks. */
@@ -359,31 +358,6 @@ function coordinatorProcess(variant: string): ProcessSpec {
     },
   };
 }
-
-async function inDoubtInspections(runner: SqlRunner): Promise<TableSnapshot[]> {
-  const prepared = (await runner.query<Record<string, string>>('SELECT gid, owner, database FROM pg_prepared_xacts ORDER BY gid')).rows;
-  const locks = (
-    await runner.query<Record<string, string | boolean | null>>(
-      `SELECT locktype, relation::regclass::text AS relation, mode, granted FROM pg_locks
-       WHERE pid IS NULL AND locktype = 'relation' ORDER BY relation, mode`,
-    )
-  ).rows;
-  return [
-    {
-      name: 'pg_prepared_xacts',
-      note: 'Transactions prepared in phase one and not yet committed or rolled back: in doubt.',
-      columns: ['gid', 'owner', 'database'],
-      rows: prepared,
-    },
-    {
-      name: 'pg_locks (held by prepared transactions)',
-      note: 'Locks no session owns: only COMMIT PREPARED or ROLLBACK PREPARED releases them.',
-      columns: ['locktype', 'relation', 'mode', 'granted'],
-      rows: locks,
-    },
-  ];
-}
-
 
 export const pattern = definePattern({
   info,

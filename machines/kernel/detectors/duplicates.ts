@@ -67,7 +67,7 @@ export async function participantDuplicates(sources: SagaSources, steps: readonl
         id: 'duplicate-effect',
         subject: `order ${orderId}`,
         evidence: held.map((e) => ({ ref: e.ref, detail: `${e.what} for order ${orderId}` })),
-        why: `The ${participant} service holds ${held.length} effects for order ${orderId}: a retried command was applied again instead of recognised${causeOf(steps, orderId)}.`,
+        why: `The ${participant} service applied order ${orderId}'s step ${times(held.length)} and keeps every copy: a retried command was taken for a new one${causeOf(steps, orderId)}.`,
       });
     }
   }

@@ -9,6 +9,9 @@ import type { ParticipantEffect, SagaSources } from '../outcome-sources';
 import type { Anomaly, Evidence, StepRecord } from '../types';
 import { causeOf } from './words';
 
+/** "the stock service holds a reservation of 1 item" */
+const holding = (e: ParticipantEffect) => `the ${e.participant} service holds ${e.what}`;
+
 const heldEvidence = (effects: readonly ParticipantEffect[]): Evidence[] =>
   effects.map((e) => ({ ref: e.ref, detail: `${e.what} for order ${e.orderId}, ${e.held ? 'still held' : 'undone'}` }));
 
@@ -32,7 +35,7 @@ export async function halfDone(sources: SagaSources, steps: readonly StepRecord[
         evidence: [orderEvidence, ...heldEvidence(mine)],
         why:
           held.length > 0
-            ? `Order ${order.orderId} is still ${order.status} while ${listed(held.map((e) => e.what))} stay held: its saga was neither finished nor undone${cause}.`
+            ? `Order ${order.orderId} is still ${order.status}, yet ${listed(held.map(holding))}: its saga stopped part-way, neither finished nor undone${cause}.`
             : `Order ${order.orderId} is still ${order.status}: its saga stopped, neither finished nor undone${cause}.`,
       });
       continue;
@@ -42,7 +45,7 @@ export async function halfDone(sources: SagaSources, steps: readonly StepRecord[
         id: 'half-done',
         subject: `order ${order.orderId}`,
         evidence: [orderEvidence, ...heldEvidence(held)],
-        why: `Order ${order.orderId} is cancelled, yet ${listed(held.map((e) => e.what))} stay held: a compensation never ran${cause}.`,
+        why: `Order ${order.orderId} is cancelled, yet ${listed(held.map(holding))}: a compensation never ran${cause}.`,
       });
       continue;
     }
@@ -53,7 +56,7 @@ export async function halfDone(sources: SagaSources, steps: readonly StepRecord[
         id: 'half-done',
         subject: `order ${order.orderId}`,
         evidence: [orderEvidence, ...heldEvidence(mine), ...missing.map((p) => ({ ref: p, detail: `holds nothing for order ${order.orderId}` }))],
-        why: `Order ${order.orderId} is confirmed, but the ${listed(missing)} service holds nothing for it${cause}.`,
+        why: `Order ${order.orderId} is confirmed, but the ${listed(missing)} ${missing.length === 1 ? 'service holds' : 'services hold'} nothing for it${cause}.`,
       });
     }
   }
@@ -65,7 +68,7 @@ export async function halfDone(sources: SagaSources, steps: readonly StepRecord[
       id: 'half-done',
       subject: `order ${orderId}`,
       evidence: [{ ref: 'orders', detail: `no order ${orderId}` }, ...heldEvidence(held)],
-      why: `${listed(held.map((e) => e.what)).replace(/^a/, 'A')} stay held for order ${orderId}, which the order service does not have${causeOf(steps, orderId)}.`,
+      why: `There is no order ${orderId}, yet ${listed(held.map(holding))}${causeOf(steps, orderId)}.`,
     });
   }
   return anomalies;

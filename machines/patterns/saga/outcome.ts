@@ -28,7 +28,7 @@ export function sagaOutcome({ runner }: InspectionSources): SagaSources {
       ).rows.map((r) => ({
         ref: `stock.reservations id=${r.id}`,
         participant: STOCK_PARTICIPANT,
-        what: `a reservation of ${r.quantity}`,
+        what: `a reservation of ${r.quantity} ${Number(r.quantity) === 1 ? 'item' : 'items'}`,
         orderId: Number(r.order_id),
         held: r.status === 'RESERVED',
         requests: Number(r.requests),

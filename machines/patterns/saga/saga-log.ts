@@ -13,7 +13,9 @@
  * an event history written by the engine, and activities or workers that must be idempotent.)
  */
 
+// `id` first: the live view lists rows by the first column, so entries show in the order written.
 export const SAGA_LOG_TABLE = `CREATE TABLE service.saga_log (
+  id serial PRIMARY KEY,
   saga_id text NOT NULL,
   seq integer NOT NULL,
   order_id integer NOT NULL,
@@ -21,7 +23,7 @@ export const SAGA_LOG_TABLE = `CREATE TABLE service.saga_log (
   status text NOT NULL CHECK (status IN ('started', 'done', 'failed', 'gave-up')),
   detail text,
   at timestamptz NOT NULL,
-  PRIMARY KEY (saga_id, seq)
+  UNIQUE (saga_id, seq)
 )`;
 
 // Recovery looks for sagas without an ending; without this it reads every entry of every saga.

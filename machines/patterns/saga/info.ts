@@ -42,6 +42,6 @@ export const info: PatternInfo = {
     client: ['send-order'],
     service: ['write-order', 'restart'],
     orchestrator: ['recover', 'log-step', 'reserve-stock', 'charge-payment', 'release-stock', 'refund-payment', 'record-step', 'give-up', 'confirm-order', 'cancel-order', 'restart'],
-    storefront: ['read'],
+    storefront: ['read-orders', 'read-stock'],
   },
 };

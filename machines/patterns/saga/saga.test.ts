@@ -61,9 +61,9 @@ describe('saga', () => {
   it('lets another reader see the saga half-way: stock taken for an order still PENDING', async () => {
     const result = await sagas().run({ captureSnapshots: true });
     const reads = inspection(result, 'storefront reads');
-    expect(reads).toContainEqual({ t_ms: 50, orders: '1 PENDING, 2 PENDING', stock_available: 9 });
+    expect(reads).toContainEqual({ t_ms: 52, orders: '1 PENDING, 2 PENDING', stock_available: 9 });
     // Order 2's item was taken while its charge was pending, then put back when it was declined.
-    expect(reads).toContainEqual({ t_ms: 102, orders: '1 CONFIRMED, 2 PENDING', stock_available: 8 });
+    expect(reads).toContainEqual({ t_ms: 105, orders: '1 CONFIRMED, 2 PENDING', stock_available: 8 });
     expect(reads.at(-1)).toMatchObject({ orders: '1 CONFIRMED, 2 CANCELLED', stock_available: 9 });
   });
 
@@ -114,6 +114,19 @@ describe('saga', () => {
     const runs = exploration.explored.runs.filter((r) => r.variant === 'default');
     expect(runs.length).toBeGreaterThan(100);
     for (const run of runs) expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('half-done');
+  });
+});
+
+describe('saga, run twice', () => {
+  it('gives the same trace, snapshots and outcome for the same seed and faults', async () => {
+    for (const seed of [1, 2, 3]) {
+      const scenario = () => sagas().seed(seed).orders(0, 3, 7).fault('commit-unknown', 'orchestrator.charge-payment:1');
+      const first = JSON.stringify(await scenario().run({ captureSnapshots: true }));
+      // Another pattern in between: the schemas are rebuilt, and ids and stock must start afresh.
+      await lab(postgres.db, 'outbox-polling').run();
+      const second = JSON.stringify(await scenario().run({ captureSnapshots: true }));
+      expect(second, `seed ${seed}`).toBe(first);
+    }
   });
 });
 

@@ -21,40 +21,60 @@ export interface StorefrontRead {
 
 interface StorefrontContext {
   reads: StorefrontRead[];
+  /** The order statuses just read, waiting for the stock read that completes the page. */
+  orders: string | null;
 }
+
+type StorefrontEvent = { type: 'ORDERS_READ'; orders: string } | { type: 'STOCK_READ'; read: StorefrontRead };
 
 /** Enough to see a run's story without the view growing with every poll. */
 const READS_KEPT = 30;
 
 export const storefrontMachine = setup({
-  types: { context: {} as StorefrontContext, events: {} as { type: 'READ'; read: StorefrontRead } },
+  types: { context: {} as StorefrontContext, events: {} as StorefrontEvent },
 }).createMachine({
   id: 'storefront',
-  context: { reads: [] },
-  initial: 'watching',
+  context: { reads: [], orders: null },
+  initial: 'readingOrders',
   states: {
     // It never has work of its own: the run may settle once it has read after the last change.
-    watching: {
+    // Two calls to two services, one after the other: a saga step can land between them.
+    readingOrders: {
       tags: ['polled-empty'],
-      meta: { op: 'read', delay: 'consumerPollMs' },
-      on: { READ: { target: 'watching', reenter: true, actions: assign({ reads: ({ context, event }) => [...context.reads, event.read].slice(-READS_KEPT) }) } },
+      meta: { op: 'read-orders', delay: 'consumerPollMs' },
+      on: { ORDERS_READ: { target: 'readingStock', actions: assign({ orders: ({ event }) => event.orders }) } },
+    },
+    // Not settled half-way through a page: the run waits for the stock read that completes it.
+    readingStock: {
+      meta: { op: 'read-stock' },
+      on: { STOCK_READ: { target: 'readingOrders', actions: assign({ reads: ({ context, event }) => [...context.reads, event.read].slice(-READS_KEPT), orders: null }) } },
     },
   },
 });
 
-const read: Operation<StorefrontContext> = {
+const readOrders: Operation<StorefrontContext> = {
   faults: [],
   crashable: false,
   latencyMs: 2,
-  intent: () => 'reading orders and stock',
+  intent: () => 'reading the orders',
   async run(ctx) {
-    const orders = await ctx.db.statement<{ id: number; status: string }>('storefront: order statuses', 'SELECT id, status FROM service.orders ORDER BY id');
-    const stock = await ctx.db.statement<{ available: number }>('storefront: stock on hand', 'SELECT available FROM stock.items WHERE sku = $1', [STOCK_SKU]);
+    const orders = await ctx.db.statement<{ id: number; status: string }>('storefront: GET /orders', 'SELECT id, status FROM service.orders ORDER BY id');
     const seen = orders.ok ? orders.value.rows.map((r) => `${r.id} ${r.status}`).join(', ') : 'unreadable';
-    const available = stock.ok ? (stock.value.rows[0]?.available ?? null) : null;
-    const event = { type: 'READ', read: { t: ctx.now, orders: seen, available } };
     const ids = orders.ok ? orders.value.rows.map((r) => Number(r.id)) : [];
-    return { event, orders: ids, caption: `The storefront sees orders ${seen || 'none'}; ${available ?? '?'} in stock.` };
+    return { event: { type: 'ORDERS_READ', orders: seen }, orders: ids, caption: `The storefront sees orders ${seen || 'none'}.` };
+  },
+};
+
+const readStock: Operation<StorefrontContext> = {
+  faults: [],
+  crashable: false,
+  latencyMs: 2,
+  intent: () => 'reading the stock',
+  async run(ctx) {
+    const stock = await ctx.db.statement<{ available: number }>('storefront: GET /stock', 'SELECT available FROM stock.items WHERE sku = $1', [STOCK_SKU]);
+    const available = stock.ok ? (stock.value.rows[0]?.available ?? null) : null;
+    const read: StorefrontRead = { t: ctx.now, orders: ctx.context.orders ?? '', available };
+    return { event: { type: 'STOCK_READ', read }, caption: `The storefront sees ${available ?? 'unknown'} items in stock.` };
   },
 };
 
@@ -70,5 +90,5 @@ export function storefrontReads(context: unknown): TableSnapshot {
 }
 
 export function storefrontProcess(): ProcessSpec {
-  return { id: STOREFRONT_PARTICIPANT, machine: storefrontMachine, operations: { read } };
+  return { id: STOREFRONT_PARTICIPANT, machine: storefrontMachine, operations: { 'read-orders': readOrders, 'read-stock': readStock } };
 }

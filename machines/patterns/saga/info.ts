@@ -36,6 +36,10 @@ export const info: PatternInfo = {
   ],
   // The switch: whether a retried call keeps its step's idempotency key, so the participant can recognise it.
   hasConsumer: true,
+  idempotencySwitch: {
+    label: 'Retries keep their idempotency key',
+    turnedOn: 'Every retry of a step then carries the same key, so the stock and payment services recognise a repeat and apply it once.',
+  },
   // Beyond the articles, after durable execution, the job queue, the inbox and Kafka transactions.
   order: 180,
   faultTargets: {

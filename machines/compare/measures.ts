@@ -188,7 +188,7 @@ export async function measureRow(db: LabStore, pattern: PatternDefinition, varia
     simulated: true,
     run: runLink(measured),
     runIdempotent: withConsumer ? runLink(longScenario) : null,
-    effect: arrivals.downstream === 'cache' ? 'cache' : 'shipment',
+    effect: arrivals.downstream === 'cache' ? 'cache' : arrivals.downstream === 'saga' ? 'confirmation' : 'shipment',
     commitToEffectMs: latency(arrivals),
     statementsPerOrder: { off: perOrder(offTalk.statements, commits), on: perOrder(onTalk.statements, commits) },
     roundTripsPerOrder: { off: perOrder(offTalk.roundTrips, commits), on: perOrder(onTalk.roundTrips, commits) },

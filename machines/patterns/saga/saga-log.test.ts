@@ -20,13 +20,17 @@ describe('the next move of a saga', () => {
     expect(nextMove(entries('reserve-stock started', 'reserve-stock done', 'charge-payment started', 'refund-payment started'))).toEqual({ kind: 'call', step: 'charge-payment' });
   });
 
-  it('undoes only what may have taken effect, newest first, then cancels', () => {
-    // A refused charge rolled back: only the reservation is undone.
+  it('undoes every step ever started, the refused one too, newest first, then cancels', () => {
+    // The refusal rolled back its own attempt, but an earlier one whose answer was lost may have charged.
     const declined = entries('reserve-stock started', 'reserve-stock done', 'charge-payment started', 'charge-payment failed');
-    expect(nextMove(declined)).toEqual({ kind: 'start', step: 'release-stock' });
-    expect(nextMove([...declined, { seq: 6, step: 'release-stock', status: 'started' }])).toEqual({ kind: 'call', step: 'release-stock' });
-    expect(nextMove([...declined, { seq: 6, step: 'release-stock', status: 'started' }, { seq: 7, step: 'release-stock', status: 'done' }])).toEqual({ kind: 'finish', step: 'cancel-order' });
-    expect(nextMove(entries('reserve-stock started', 'reserve-stock failed'))).toEqual({ kind: 'finish', step: 'cancel-order' });
+    expect(nextMove(declined)).toEqual({ kind: 'start', step: 'refund-payment' });
+    const refunded = [...declined, { seq: 6, step: 'refund-payment', status: 'started' as const }, { seq: 7, step: 'refund-payment', status: 'done' as const }];
+    expect(nextMove(refunded)).toEqual({ kind: 'start', step: 'release-stock' });
+    expect(nextMove([...refunded, { seq: 8, step: 'release-stock', status: 'started' }])).toEqual({ kind: 'call', step: 'release-stock' });
+    expect(nextMove([...refunded, { seq: 8, step: 'release-stock', status: 'started' }, { seq: 9, step: 'release-stock', status: 'done' }])).toEqual({ kind: 'finish', step: 'cancel-order' });
+    // Never started, never undone: a refused reservation has no charge to refund.
+    expect(nextMove(entries('reserve-stock started', 'reserve-stock failed'))).toEqual({ kind: 'start', step: 'release-stock' });
+    expect(nextMove(entries('reserve-stock started', 'reserve-stock failed', 'release-stock started', 'release-stock done'))).toEqual({ kind: 'finish', step: 'cancel-order' });
   });
 
   it('undoes both steps when the order refuses to be confirmed: the refund first', () => {

@@ -71,22 +71,20 @@ function firstOpen(entries: readonly LogEntry[], steps: readonly RemoteStep[]): 
 
 /**
  * The next move of a saga, from its log alone. Forward until a step fails (or the order refuses
- * to be confirmed); then undo, newest
- * first, every step that may have taken effect (done, or started with no answer: it may have
- * committed), and skip the one that failed, since a refused step rolled back.
+ * to be confirmed); then undo, newest first, every step that was ever started, the refused one
+ * too. A refusal rolls back only the attempt that was refused: an earlier attempt of the same
+ * step, whose answer was lost, may have committed. Compensations are idempotent, so undoing a
+ * step that never took effect costs a call and changes nothing. (Temporal's saga samples register
+ * each compensation before running its activity, for the same reason.)
  */
 export function nextMove(entries: readonly LogEntry[]): NextMove {
   const ended = entries.some((e) => e.status === 'gave-up' || ((e.step === 'confirm-order' || e.step === 'cancel-order') && e.status === 'done'));
   if (ended) return { kind: 'none' };
-  // Confirming the order can be refused too (its price re-checked), after both remote steps are done.
   const failed = [...FORWARD_STEPS, 'confirm-order'].some((step) => lastStatus(entries, step) === 'failed');
   if (!failed) return firstOpen(entries, FORWARD_STEPS) ?? { kind: 'finish', step: 'confirm-order' };
   const toUndo = [...FORWARD_STEPS]
     .reverse()
-    .filter((step) => {
-      const status = lastStatus(entries, step);
-      return status === 'done' || status === 'started';
-    })
+    .filter((step) => lastStatus(entries, step) !== undefined)
     .map((step) => COMPENSATION_OF[step]);
   return firstOpen(entries, toUndo) ?? { kind: 'finish', step: 'cancel-order' };
 }

@@ -6,7 +6,10 @@
  * again from the log.
  *
  * The participants are called directly (a request and its answer, as over HTTP); each call runs
- * as that service's own local transaction in its own schema. Every call carries an idempotency
+ * as that service's own local transaction in its own schema, in its name on the trace. They are
+ * passive here, with no statechart of their own: what can go wrong with a call (refused, the
+ * database down, the answer lost, the orchestrator crashing around it) is armed at the
+ * orchestrator's step that makes it. Every call carries an idempotency
  * key: the saga id and the step, the same on every retry, so a participant recognises a repeat.
  * With the idempotency switch off the orchestrator mints a new key per attempt, the mistake that
  * turns a retry into a second charge.
@@ -263,7 +266,8 @@ function remoteStep(step: RemoteStep, giveUp: boolean): Operation<OrchestratorCo
     async run(ctx) {
       const { orderId } = ctx.context.saga!;
       ctx.emit({ from: ORCHESTRATOR_PARTICIPANT, to: call.participant, kind: 'request', label: `${call.request} (order ${orderId})`, ok: true });
-      const result = await ctx.db.transaction(`${call.participant}: ${step} for order ${orderId}`, (tx) => call.body(ctx, tx));
+      // The participant's own transaction in its own database: the trace shows it, not the orchestrator, talking to Postgres.
+      const result = await ctx.db.transaction(`${step} for order ${orderId}`, (tx) => call.body(ctx, tx), { by: call.participant });
       if (result.ok) {
         ctx.emit({ from: call.participant, to: ORCHESTRATOR_PARTICIPANT, kind: 'reply', label: `200 OK (${result.value})`, ok: true });
         return { event: { type: 'ANSWERED', answer: 'done' }, caption: `The ${call.participant} service answers ${step} for order ${orderId}: ${result.value}.` };

@@ -45,7 +45,8 @@ describe('saga', () => {
     ]);
     expect(captions(result)).toContain('The payment service answers refund-payment for order 2: 0 refunded.');
     // The decline is the card's real CHECK: more than is left, rolled back with the charge row.
-    const declined = result.trace.find((e) => e.label === 'payment: charge-payment for order 2')!;
+    const declined = result.trace.find((e) => e.label === 'charge-payment for order 2')!;
+    expect(declined.from).toBe('payment');
     expect(declined.ok).toBe(false);
     expect(declined.sql!.at(-1)).toBe('ROLLBACK');
     expect(table(result, 'payment.charges').map((r) => [r.order_id, r.status])).toEqual([[1, 'CHARGED']]);

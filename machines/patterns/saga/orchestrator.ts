@@ -16,29 +16,13 @@
  */
 import { assign, setup } from 'xstate';
 import type { Operation, OperationContext, ProcessSpec } from '../../kernel/pattern';
-import type { Transaction } from '../../kernel/traced-database';
 import type { TableSnapshot } from '../../kernel/types';
 import { CRASHED_STATE, restartOperation } from '../../actors/process';
-import { STOCK_ON_HAND, STOCK_PARTICIPANT, releaseStock, reserveStock } from '../../actors/stock-service';
-import { PAYMENT_PARTICIPANT, chargePayment, refundPayment } from '../../actors/payment-service';
-import { isCompensation, nextMove, type FinalStep, type LogEntry, type NextMove, type RemoteStep } from './saga-log';
+import { ORCHESTRATOR_PARTICIPANT, orders, sagaName, type OrchestratorContext, type Saga } from './orchestrator-context';
+import { nextMove, type FinalStep, type LogEntry, type NextMove, type RemoteStep } from './saga-log';
+import { finalStep, remoteStep } from './steps';
 
-export const ORCHESTRATOR_PARTICIPANT = 'orchestrator';
-
-export interface Saga {
-  sagaId: string;
-  orderId: number;
-  customer: string;
-  amountCents: number;
-  entries: LogEntry[];
-}
-
-export interface OrchestratorContext {
-  saga: Saga | null;
-  /** The step in hand, and what its call answered (to be logged). */
-  step: RemoteStep | FinalStep | null;
-  answer: 'done' | 'failed' | null;
-}
+export { ORCHESTRATOR_PARTICIPANT } from './orchestrator-context';
 
 type OrchestratorEvent =
   | { type: 'WAKE' }
@@ -50,9 +34,6 @@ type OrchestratorEvent =
   | { type: 'STEP_FAILED' }
   | { type: 'CRASH' }
   | { type: 'RESTARTED' };
-
-const orders = (context: OrchestratorContext): number[] => (context.saga ? [context.saga.orderId] : []);
-const sagaName = (context: OrchestratorContext): string => context.saga?.sagaId ?? '?';
 
 /** Which state makes each step's call. */
 const STEP_STATES: Record<RemoteStep | FinalStep, string> = {
@@ -66,11 +47,11 @@ const STEP_STATES: Record<RemoteStep | FinalStep, string> = {
 
 type Steps = RemoteStep | FinalStep;
 /** Into the state of the move's step (before `take` stores it, so read from the event). */
-const byMoveStep = (actions: 'take') =>
+const byMoveStep = () =>
   (Object.entries(STEP_STATES) as [Steps, string][]).map(([step, target]) => ({
     guard: ({ event }: { event: OrchestratorEvent }) => event.type === 'MOVE' && event.move.step === step,
     target,
-    actions,
+    actions: 'take' as const,
   }));
 /** Into the state of the step in hand, once its start is logged. */
 const byStepInHand = () =>
@@ -83,7 +64,7 @@ const byStepInHand = () =>
 const afterRecover = {
   EMPTY: { target: 'idle', reenter: true },
   STEP_FAILED: { target: 'sleeping', reenter: true },
-  MOVE: [{ guard: 'mustLog' as const, target: 'logging', actions: 'take' as const }, ...byMoveStep('take')],
+  MOVE: [{ guard: 'mustLog' as const, target: 'logging', actions: 'take' as const }, ...byMoveStep()],
 };
 
 // Any call that cannot tell how it went: forget the saga in hand and read the log again after a poll.
@@ -187,102 +168,6 @@ const logStep: Operation<OrchestratorContext> = {
   },
 };
 
-/** The idempotency key a call carries: one per step, or (switch off) a new one per attempt. */
-function keyFor(ctx: OperationContext<OrchestratorContext>, step: RemoteStep): string {
-  const stable = `${ctx.context.saga!.sagaId}/${step}`;
-  return ctx.scenario.idempotentConsumer ? stable : `${stable}/${ctx.nextId('attempt')}`;
-}
-
-const CHECK_VIOLATION = /violates check constraint/;
-
-interface StepCall {
-  participant: string;
-  request: string;
-  /** What a refusal means, as a caption. */
-  refused?: (orderId: number) => string;
-  faults: Operation<OrchestratorContext>['faults'];
-  latencyMs: number;
-  /** The participant's local transaction; answers a word for the caption. */
-  body(ctx: OperationContext<OrchestratorContext>, tx: Transaction): Promise<string>;
-}
-
-const CALLS: Record<RemoteStep, StepCall> = {
-  'reserve-stock': {
-    participant: STOCK_PARTICIPANT,
-    request: 'POST /reservations',
-    refused: (orderId) => `The stock service refuses order ${orderId}: not enough stock.`,
-    faults: ['db-write-fails', 'db-unavailable', 'commit-unknown'],
-    latencyMs: 5,
-    body: (ctx, tx) => {
-      // Under db-write-fails the order asks for more than the shelf holds: the CHECK refuses it.
-      const quantity = ctx.faultHere('db-write-fails') ? STOCK_ON_HAND + 1 : 1;
-      const { sagaId, orderId } = ctx.context.saga!;
-      return reserveStock(tx, { idempotencyKey: keyFor(ctx, 'reserve-stock'), sagaId, orderId, quantity }, ctx.timestamp());
-    },
-  },
-  'charge-payment': {
-    participant: PAYMENT_PARTICIPANT,
-    request: 'POST /charges',
-    refused: (orderId) => `The payment service declines order ${orderId}'s charge.`,
-    faults: ['db-write-fails', 'db-unavailable', 'commit-unknown'],
-    // A card network round trip: long enough for a reader to see the saga half-way.
-    latencyMs: 40,
-    body: (ctx, tx) => {
-      const { sagaId, orderId, customer, amountCents } = ctx.context.saga!;
-      // Under db-write-fails the charge is declined: a non-positive amount breaks the CHECK.
-      const amount = ctx.faultHere('db-write-fails') ? -amountCents : amountCents;
-      return chargePayment(tx, { idempotencyKey: keyFor(ctx, 'charge-payment'), sagaId, orderId, customer, amountCents: amount }, ctx.timestamp());
-    },
-  },
-  'release-stock': {
-    participant: STOCK_PARTICIPANT,
-    request: 'POST /reservations/release',
-    faults: ['db-unavailable', 'commit-unknown'],
-    latencyMs: 5,
-    body: async (ctx, tx) => `${await releaseStock(tx, ctx.context.saga!.sagaId, ctx.timestamp())} released`,
-  },
-  'refund-payment': {
-    participant: PAYMENT_PARTICIPANT,
-    request: 'POST /refunds',
-    faults: ['db-unavailable', 'commit-unknown'],
-    latencyMs: 10,
-    body: async (ctx, tx) => `${await refundPayment(tx, ctx.context.saga!.sagaId, ctx.timestamp())} refunded`,
-  },
-};
-
-/**
- * One participant's step: the request, the participant's transaction, the answer. A refusal of a
- * forward step is an answer (`failed`, and the saga turns back); an outage or a lost answer is
- * not: the step is tried again from the log, unless `giveUp` writes off a failed compensation.
- */
-function remoteStep(step: RemoteStep, giveUp: boolean): Operation<OrchestratorContext> {
-  const call = CALLS[step];
-  return {
-    faults: call.faults,
-    crashable: true,
-    latencyMs: call.latencyMs,
-    intent: (context) => `calling ${step} for ${sagaName(context)}`,
-    about: orders,
-    async run(ctx) {
-      const { orderId } = ctx.context.saga!;
-      ctx.emit({ from: ORCHESTRATOR_PARTICIPANT, to: call.participant, kind: 'request', label: `${call.request} (order ${orderId})`, ok: true });
-      // The participant's own transaction in its own database: the trace shows it, not the orchestrator, talking to Postgres.
-      const result = await ctx.db.transaction(`${step} for order ${orderId}`, (tx) => call.body(ctx, tx), { by: call.participant });
-      if (result.ok) {
-        ctx.emit({ from: call.participant, to: ORCHESTRATOR_PARTICIPANT, kind: 'reply', label: `200 OK (${result.value})`, ok: true });
-        return { event: { type: 'ANSWERED', answer: 'done' }, caption: `The ${call.participant} service answers ${step} for order ${orderId}: ${result.value}.` };
-      }
-      // A business rule's refusal (out of stock, card declined) is the participant's CHECK saying no.
-      const refused = !result.committed && !isCompensation(step) && CHECK_VIOLATION.test(result.error);
-      ctx.emit({ from: call.participant, to: ORCHESTRATOR_PARTICIPANT, kind: 'error', label: refused ? '422 Unprocessable' : '503 / timeout', ok: false });
-      if (refused) return { event: { type: 'ANSWERED', answer: 'failed' }, caption: call.refused?.(orderId) ?? `The ${call.participant} service refuses ${step} for order ${orderId}.` };
-      const unknown = result.committed ? ', though it committed' : '';
-      if (giveUp && isCompensation(step)) return { event: { type: 'GIVE_UP' }, caption: `${step} for order ${orderId} fails${unknown}; the orchestrator will not retry.` };
-      return { event: { type: 'STEP_FAILED' }, caption: `${step} for order ${orderId} gets no answer${unknown}; it will be retried.` };
-    },
-  };
-}
-
 /** After the answer: `done` or `failed`, in its own transaction (the step committed elsewhere). */
 const recordStep: Operation<OrchestratorContext> = {
   faults: ['commit-unknown'],
@@ -310,46 +195,6 @@ const giveUpStep: Operation<OrchestratorContext> = {
     return { event: { type: 'LOGGED' }, caption: `The orchestrator gives up on ${sagaName(ctx.context)}, leaving it to an operator.` };
   },
 };
-
-/**
- * The order's own last step: the status change and its log entry commit in one local transaction,
- * so the log and the order never disagree about it. Confirming restates the order's amount, which
- * the CHECK refuses under db-write-fails: the order service says no, and the saga turns back.
- */
-function finalStep(step: FinalStep): Operation<OrchestratorContext> {
-  const confirming = step === 'confirm-order';
-  const status = confirming ? 'CONFIRMED' : 'CANCELLED';
-  return {
-    faults: confirming ? ['db-write-fails', 'commit-unknown'] : ['commit-unknown'],
-    crashable: true,
-    latencyMs: 4,
-    intent: (context) => `${confirming ? 'confirming' : 'cancelling'} order ${context.saga?.orderId ?? '?'}`,
-    about: orders,
-    async run(ctx) {
-      const saga = ctx.context.saga!;
-      const written = await ctx.db.transaction(`${step} ${saga.orderId} + log`, async (tx) => {
-        if (confirming) {
-          const amount = ctx.faultHere('db-write-fails') ? -saga.amountCents : saga.amountCents;
-          await tx.query("UPDATE service.orders SET status = 'CONFIRMED', amount_cents = $2 WHERE id = $1 AND status = 'PENDING'", [saga.orderId, amount]);
-        } else {
-          await tx.query("UPDATE service.orders SET status = 'CANCELLED' WHERE id = $1 AND status = 'PENDING'", [saga.orderId]);
-        }
-        await tx.query("INSERT INTO service.saga_log (saga_id, seq, order_id, step, status, at) VALUES ($1, $2, $3, $4, 'done', $5)", [
-          saga.sagaId,
-          saga.entries.length + 1,
-          saga.orderId,
-          step,
-          ctx.timestamp(),
-        ]);
-      });
-      if (!written.ok && !written.committed && CHECK_VIOLATION.test(written.error)) {
-        return { event: { type: 'ANSWERED', answer: 'failed' }, caption: `The order service refuses to confirm order ${saga.orderId}; the saga turns back.` };
-      }
-      if (!written.ok) return { event: { type: 'STEP_FAILED' }, caption: `The orchestrator cannot tell whether order ${saga.orderId} is ${status}.` };
-      return { event: { type: 'LOGGED' }, caption: `The orchestrator marks order ${saga.orderId} ${status} and ends ${saga.sagaId}.` };
-    },
-  };
-}
 
 /** What the orchestrator holds in memory: a crash forgets it; the log keeps the saga. */
 export function orchestratorMemory(context: unknown): TableSnapshot {

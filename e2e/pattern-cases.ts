@@ -94,6 +94,22 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'orders/p0@1',
   },
   {
+    // The release of declined order 2's stock fails once and is not retried: its item stays reserved.
+    pattern: 'saga',
+    query: 'variant=no-retry-compensation&faults=db-unavailable@orchestrator.release-stock:1',
+    expect: ['half-done'],
+    absent: ['duplicate-effect'],
+    evidence: 'stock.reservations id=2',
+  },
+  {
+    // A crash before the charge's answer is logged: recovery charges again with a new key.
+    pattern: 'saga',
+    query: 'faults=crash@orchestrator.record-step:2',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['half-done'],
+    evidence: 'payment.charges id=2',
+  },
+  {
     pattern: 'cdc-table',
     query: 'variant=renamed-column',
     expect: ['lost-event'],

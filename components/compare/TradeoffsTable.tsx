@@ -123,6 +123,7 @@ function TradeoffRow({ row, seed }: { row: CompareRow; seed: number }) {
           <>
             {figure(latency.median)} / {figure(latency.max)}
             {m.effect === 'cache' && <span className="block whitespace-normal text-xs text-muted">until the cache caught up</span>}
+            {m.effect === 'confirmation' && <span className="block whitespace-normal text-xs text-muted">until the saga confirmed the order</span>}
           </>
         ) : (
           <span className="text-muted" title="No order reached downstream in the measured run, so there is no latency to measure">

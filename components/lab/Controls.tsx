@@ -29,6 +29,8 @@ export interface ControlsProps {
   seed: number;
   onSeed: (seed: number) => void;
   hasConsumer: boolean;
+  /** What the idempotency switch is called where it is not a consumer's (see PatternInfo.idempotencySwitch). */
+  switchLabel?: string;
   idempotent: boolean;
   onIdempotent: (on: boolean) => void;
   variants: VariantInfo[];
@@ -101,7 +103,7 @@ export function Controls(props: ControlsProps) {
               onChange={(event) => props.onIdempotent(event.target.checked)}
             />
             <span>
-              Idempotent consumer <span className="text-muted">({props.idempotent ? 'on' : 'off'})</span>
+              {props.switchLabel ?? 'Idempotent consumer'} <span className="text-muted">({props.idempotent ? 'on' : 'off'})</span>
             </span>
           </label>
         )}

@@ -241,6 +241,7 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
               seed={scenario.seed}
               onSeed={(seed) => update({ seed })}
               hasConsumer={pattern.hasConsumer}
+              switchLabel={pattern.idempotencySwitch?.label}
               idempotent={scenario.idempotentConsumer}
               onIdempotent={(on) => update({ idempotentConsumer: on })}
               variants={pattern.variants}

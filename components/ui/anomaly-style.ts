@@ -18,6 +18,7 @@ export const ANOMALY_STYLE: Record<AnomalyId, AnomalyStyle> = {
   'stale-cache': { glyph: '⟲', tone: 'purple' },
   blocked: { glyph: '⊘', tone: 'bad' },
   'out-of-order': { glyph: '⇅', tone: 'warn' },
+  'half-done': { glyph: '½', tone: 'bad' },
 };
 
 export const TONE_CLASSES: Record<AnomalyStyle['tone'] | 'ok', string> = {

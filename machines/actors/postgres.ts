@@ -1,15 +1,16 @@
 /**
- * The Postgres participant: one real PGlite instance holding two schemas, `service` (the order
- * service's own database) and `consumer` (the shipping consumer's database). Between runs it is
- * put back to empty cheaply: tables a run wrote are truncated when the layout is unchanged, and
- * the schemas are dropped and recreated only when a different pattern needs different tables.
+ * The Postgres participant: one real PGlite instance holding a schema per service's database:
+ * `service` (the order service's own), `consumer` (the shipping consumer's), and `stock` and
+ * `payment` (the saga's other participants). Between runs it is put back to empty cheaply: tables
+ * a run wrote are truncated when the layout is unchanged, and the schemas are dropped and
+ * recreated only when a different pattern needs different tables.
  */
 import type { SqlRunner } from '../kernel/traced-database';
 import { preparedHere } from '../kernel/prepared-here';
 import { normaliseRow } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 
-export const SCHEMAS = ['service', 'consumer'] as const;
+export const SCHEMAS = ['service', 'consumer', 'stock', 'payment'] as const;
 
 export const ORDERS_TABLE = `CREATE TABLE service.orders (
   id integer PRIMARY KEY,

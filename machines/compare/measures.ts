@@ -37,7 +37,7 @@ interface Arrivals {
   effectAt: Map<string, number>;
   /** Truth as it stood after each step, for read-your-writes. */
   truthAfterStep: Map<number, Set<number>>;
-  downstream: 'effects' | 'cache' | null;
+  downstream: 'effects' | 'cache' | 'saga' | null;
 }
 
 function firstSeen(map: Map<string, number>, key: string, t: number): void {
@@ -60,6 +60,16 @@ function arrivalsObserver(): { arrivals: Arrivals; observe: (probe: RunProbe) =>
       arrivals.truthAfterStep.set(stepIndex, new Set(truth));
       for (const order of truth) firstSeen(arrivals.committedAt, String(order), t);
       for (const effect of await sources.effects()) if (effect.active) firstSeen(arrivals.effectAt, String(effect.orderId), t);
+      return;
+    }
+    if (sources.downstream === 'saga') {
+      // A saga's order takes effect when it is confirmed, every participant's step done.
+      const orders = await sources.sagaOrders();
+      arrivals.truthAfterStep.set(stepIndex, new Set(orders.map((o) => o.orderId)));
+      for (const order of orders) {
+        firstSeen(arrivals.committedAt, String(order.orderId), t);
+        if (order.fate === 'confirmed') firstSeen(arrivals.effectAt, String(order.orderId), t);
+      }
       return;
     }
     for (const [key, version] of await sources.versions(runner)) {
@@ -178,7 +188,7 @@ export async function measureRow(db: LabStore, pattern: PatternDefinition, varia
     simulated: true,
     run: runLink(measured),
     runIdempotent: withConsumer ? runLink(longScenario) : null,
-    effect: arrivals.downstream === 'cache' ? 'cache' : 'shipment',
+    effect: arrivals.downstream === 'cache' ? 'cache' : arrivals.downstream === 'saga' ? 'confirmation' : 'shipment',
     commitToEffectMs: latency(arrivals),
     statementsPerOrder: { off: perOrder(offTalk.statements, commits), on: perOrder(onTalk.statements, commits) },
     roundTripsPerOrder: { off: perOrder(offTalk.roundTrips, commits), on: perOrder(onTalk.roundTrips, commits) },

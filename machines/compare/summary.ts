@@ -16,7 +16,7 @@ export function tradeOffLine(row: CompareRow): string {
   if (traits.blocks) parts.push('can block');
   if (traits.needsIdempotentConsumer) parts.push('needs an idempotent consumer');
   if (row.anomalies['stale-cache'].off > 0) parts.push('readers can get stale values');
-  if (measures.commitToEffectMs) parts.push(`${ms(measures.commitToEffectMs.median)} to ${measures.effect === 'cache' ? 'a fresh cache' : 'the effect'} (simulated)`);
+  if (measures.commitToEffectMs) parts.push(`${ms(measures.commitToEffectMs.median)} to ${measures.effect === 'cache' ? 'a fresh cache' : measures.effect === 'confirmation' ? 'the confirmed order' : 'the effect'} (simulated)`);
   if (measures.extraInfrastructure.length > 0) parts.push(`runs ${measures.extraInfrastructure.length === 1 ? `an ${measures.extraInfrastructure[0]!.toLowerCase()}`.replace(/^an ([^aeiou])/, 'a $1') : `${measures.extraInfrastructure.length} extra parts`}`);
   const growing = measures.growingTables.filter((t) => t.table !== 'consumer.processed_events');
   if (growing.length > 0) parts.push(`${growing.map((t) => t.table.split('.')[1]).join(', ')} needs housekeeping`);

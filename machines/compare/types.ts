@@ -84,8 +84,8 @@ export interface RowMeasures {
   run: RunLink;
   /** The same orders with the idempotent consumer on, where the pattern has a consumer. */
   runIdempotent: RunLink | null;
-  /** What "effect" means for this row: a shipment applied downstream, or the cache caught up. */
-  effect: 'shipment' | 'cache';
+  /** What "effect" means for this row: a shipment applied downstream, the cache caught up, or a saga's order confirmed. */
+  effect: 'shipment' | 'cache' | 'confirmation';
   commitToEffectMs: LatencyFigure | null;
   /** Statements and round trips to Postgres per committed order (or write), over the whole run. */
   statementsPerOrder: OffOn;

@@ -5,7 +5,8 @@
  * the reads served). Each anomaly names the rows and messages that prove it.
  */
 import { blocked } from './detectors/blocked';
-import { duplicates } from './detectors/duplicates';
+import { duplicates, participantDuplicates } from './detectors/duplicates';
+import { halfDone } from './detectors/half-done';
 import { lostAndPhantomEvents } from './detectors/lost-and-phantom';
 import { outOfOrder } from './detectors/out-of-order';
 import { describeUnsettled } from './detectors/settling';
@@ -54,6 +55,8 @@ export async function checkOutcome(input: CheckInput): Promise<Outcome> {
   const orders = await sources.truth.orders();
   const anomalies: Anomaly[] = [];
   if (sources.downstream === 'cache') anomalies.push(...staleCache(sources, input));
+  // Only a pattern whose downstream is a saga's participants can leave one half-done.
+  else if (sources.downstream === 'saga') anomalies.push(...(await halfDone(sources, input.steps)), ...(await participantDuplicates(sources, input.steps)));
   else anomalies.push(...(await lostAndPhantomEvents(sources, orders, input.steps)), ...(await duplicates(sources, input.steps)));
   anomalies.push(
     ...(await outOfOrder(sources, input.steps)),
@@ -79,6 +82,13 @@ async function consistentSummary(sources: OutcomeSources, orders: number[]): Pro
     return orders.length === 0
       ? 'Consistent, but no order was committed: the cache had nothing to disagree with.'
       : 'Consistent: every value the cache holds is the one Postgres holds.';
+  }
+  if (sources.downstream === 'saga') {
+    const fates = await sources.sagaOrders();
+    const count = (fate: 'confirmed' | 'cancelled') => fates.filter((o) => o.fate === fate).length;
+    return fates.length === 0
+      ? 'Consistent, but no order was placed: no saga ran.'
+      : `Consistent: ${count('confirmed')} confirmed with every participant's effect held, ${count('cancelled')} cancelled with every effect undone.`;
   }
   const effects = (await sources.effects()).length;
   return orders.length === 0 && effects === 0

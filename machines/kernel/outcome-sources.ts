@@ -87,4 +87,45 @@ export interface CacheSources extends CommonSources, CacheKeys {
   live(now: number): readonly HeldEntry[];
 }
 
-export type OutcomeSources = EffectsSources | CacheSources;
+/**
+ * One participant's local effect for an order in a saga: a stock reservation, a payment charge.
+ * Each row is one effect; `requests` counts how many commands asked for it (a retried command
+ * that carries the same idempotency key lands on the same row).
+ */
+export interface ParticipantEffect {
+  /** e.g. `payment.charges id=2` */
+  ref: string;
+  /** Who holds it: `stock`, `payment`. */
+  participant: string;
+  /** What it is, in words: `a stock reservation`, `a charge of 12.50 EUR`. */
+  what: string;
+  orderId: number;
+  /** Still in force (reserved, charged); false once a compensation undid it (released, refunded). */
+  held: boolean;
+  requests: number;
+}
+
+/** Where an order's saga ended, as the order service's table says. */
+export interface SagaOrder {
+  orderId: number;
+  /** The row, for evidence: `service.orders id=1`. */
+  ref: string;
+  /** The order's status as stored (PENDING, CONFIRMED, CANCELLED). */
+  status: string;
+  /** Confirmed: every participant must hold its effect. Cancelled: none may. Null: still open. */
+  fate: 'confirmed' | 'cancelled' | null;
+}
+
+/**
+ * Downstream is a set of saga participants, each with its own database: after the run, every
+ * order must be confirmed with every participant's effect held, or cancelled with none held.
+ */
+export interface SagaSources extends CommonSources {
+  downstream: 'saga';
+  /** The participants a confirmed order needs an effect from, in saga order. */
+  participants: readonly string[];
+  sagaOrders(): Promise<SagaOrder[]>;
+  effects(): Promise<ParticipantEffect[]>;
+}
+
+export type OutcomeSources = EffectsSources | CacheSources | SagaSources;

@@ -19,4 +19,5 @@ export const PATTERN_IDS = [
   'job-queue',
   'inbox',
   'kafka-transactions',
+  'saga',
 ] as const;

@@ -27,6 +27,11 @@ export interface PatternInfo {
   variants: VariantInfo[];
   /** Whether a consumer exists, so the idempotency switch means something. */
   hasConsumer: boolean;
+  /**
+   * Where the idempotency switch is not a consumer's own (a saga's participants dedupe by the key
+   * each retry carries): what the switch is called, and what turning it on does, in a sentence.
+   */
+  idempotencySwitch?: { label: string; turnedOn: string };
   /** The story's requests are scripted (the cache patterns): adding orders would change nothing. */
   scriptedRequests?: boolean;
   /** Where the pattern comes in the lab's story (the landing page's order): lower first. */

@@ -41,9 +41,19 @@ export type DatabaseOutcome<T> =
   /** `committed` tells the truth the caller did not get to see (commit-outcome-unknown). */
   | { ok: false; committed: boolean; error: string; notifications?: readonly Notification[] };
 
+/** Whose session a transaction runs in, when not the stepping participant's own. */
+export interface SessionOptions {
+  /**
+   * The participant that owns the session: a passive service the stepping participant called
+   * directly (a saga's stock service), whose own transaction this is. The trace shows it talking
+   * to Postgres; faults are still those armed at the caller's step.
+   */
+  by?: string;
+}
+
 export interface TracedDatabase {
   /** BEGIN, whatever the body runs, COMMIT — or ROLLBACK when a statement fails. */
-  transaction<T>(label: string, body: (tx: Transaction) => Promise<T>): Promise<DatabaseOutcome<T>>;
+  transaction<T>(label: string, body: (tx: Transaction) => Promise<T>, options?: SessionOptions): Promise<DatabaseOutcome<T>>;
   /** One statement on its own (autocommit). */
   statement<R = TableRow>(label: string, sql: string, params?: SqlValue[]): Promise<DatabaseOutcome<QueryResult<R>>>;
   /**
@@ -111,10 +121,10 @@ function errorText(error: unknown): string {
 }
 
 export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): TracedDatabase {
-  const reply = (label: string, ok: boolean, struck: ArmedFault | undefined) =>
+  const reply = (label: string, ok: boolean, struck: ArmedFault | undefined, actor = sink.actor) =>
     sink.emit({
       from: DATABASE_PARTICIPANT,
-      to: sink.actor,
+      to: actor,
       kind: ok ? 'reply' : 'error',
       label,
       ok,
@@ -122,17 +132,17 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
     });
 
   /** A transient outage: the connection is refused before anything runs, so nothing is written. */
-  function refuseWhenUnavailable(label: string, sql: string[]): DatabaseOutcome<never> | null {
+  function refuseWhenUnavailable(label: string, sql: string[], actor = sink.actor): DatabaseOutcome<never> | null {
     const unavailable = sink.armed('db-unavailable');
     if (!unavailable) return null;
     sink.strike();
-    sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql, ok: false, fault: unavailable });
-    reply(`ERROR: ${UNAVAILABLE_ERROR}`, false, unavailable);
+    sink.emit({ from: actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql, ok: false, fault: unavailable });
+    reply(`ERROR: ${UNAVAILABLE_ERROR}`, false, unavailable, actor);
     return { ok: false, committed: false, error: UNAVAILABLE_ERROR };
   }
 
-  async function inTransaction<T>(label: string, body: (tx: Transaction) => Promise<T>, finish: string, finishedReply: string): Promise<DatabaseOutcome<T>> {
-    const refused = refuseWhenUnavailable(label, ['BEGIN']);
+  async function inTransaction<T>(label: string, body: (tx: Transaction) => Promise<T>, finish: string, finishedReply: string, actor = sink.actor): Promise<DatabaseOutcome<T>> {
+    const refused = refuseWhenUnavailable(label, ['BEGIN'], actor);
     if (refused) return refused;
     const statements: string[] = ['BEGIN'];
     const tx: Transaction = {
@@ -156,7 +166,7 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
       const rejectedByFault = sink.inEffect('db-write-fails');
       if (rejectedByFault) sink.strike();
       sink.emit({
-        from: sink.actor,
+        from: actor,
         to: DATABASE_PARTICIPANT,
         kind: 'sql',
         label,
@@ -164,7 +174,7 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
         ok: false,
         ...(rejectedByFault ? { fault: rejectedByFault } : {}),
       });
-      reply(`ERROR: ${errorText(error)}`, false, rejectedByFault);
+      reply(`ERROR: ${errorText(error)}`, false, rejectedByFault, actor);
       if (isLockRefusal(error)) sink.lockRefused();
       return { ok: false, committed: false, error: errorText(error) };
     }
@@ -180,20 +190,20 @@ export function createTracedDatabase(runner: SqlRunner, sink: TraceSink): Traced
     const heard = notifications.length > 0 ? { notifications } : {};
     statements.push(finish);
     sink.markMutation();
-    sink.emit({ from: sink.actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: statements, ok: true });
+    sink.emit({ from: actor, to: DATABASE_PARTICIPANT, kind: 'sql', label, sql: statements, ok: true });
     const ambiguous = sink.armed('commit-unknown');
     if (ambiguous) {
       sink.strike();
-      reply(`connection lost during ${finish}: outcome unknown`, false, ambiguous);
+      reply(`connection lost during ${finish}: outcome unknown`, false, ambiguous, actor);
       return { ok: false, committed: true, error: `connection lost during ${finish}`, ...heard };
     }
-    reply(finishedReply, true, undefined);
+    reply(finishedReply, true, undefined, actor);
     return { ok: true, value, ...heard };
   }
 
   return {
-    transaction(label, body) {
-      return inTransaction(label, body, 'COMMIT', 'COMMIT ok');
+    transaction(label, body, options) {
+      return inTransaction(label, body, 'COMMIT', 'COMMIT ok', options?.by);
     },
 
     prepare(label, gid, body) {

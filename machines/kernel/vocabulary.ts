@@ -16,11 +16,13 @@ export const ANOMALY_IDS = [
   'stale-cache',
   'blocked',
   'out-of-order',
+  'half-done',
 ] as const;
 export type AnomalyId = (typeof ANOMALY_IDS)[number];
 
 /**
- * Worst first. Losing or inventing an event leaves the systems disagreeing for good; a blocked
+ * Worst first. Losing or inventing an event leaves the systems disagreeing for good, and so does a
+ * saga left half-done (stock held or money taken for an order nobody will finish); a blocked
  * participant stops everyone; a duplicate effect is a visible business error; out-of-order and
  * stale reads are wrong for a while; a duplicate delivery alone does no harm to an idempotent
  * consumer.
@@ -28,6 +30,7 @@ export type AnomalyId = (typeof ANOMALY_IDS)[number];
 export const ANOMALY_SEVERITY: readonly AnomalyId[] = [
   'lost-event',
   'phantom-event',
+  'half-done',
   'blocked',
   'duplicate-effect',
   'out-of-order',
@@ -147,6 +150,10 @@ export const ANOMALY_DESCRIPTIONS: Record<AnomalyId, { label: string; summary: s
   'out-of-order': {
     label: 'Out of order',
     summary: 'Events for one key were applied in another order than they happened.',
+  },
+  'half-done': {
+    label: 'Half-done saga',
+    summary: 'A saga stopped part-way: stock is held or money taken for an order that was neither confirmed nor undone.',
   },
 };
 

@@ -17,6 +17,7 @@ import { info as durableExecution } from './durable-execution/info';
 import { info as jobQueue } from './job-queue/info';
 import { info as inbox } from './inbox/info';
 import { info as kafkaTransactions } from './kafka-transactions/info';
+import { info as saga } from './saga/info';
 
 /** Every pattern's plain-data info, in story order. */
-export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, durableExecution, jobQueue, inbox, kafkaTransactions];
+export const PATTERN_INFOS: readonly PatternInfo[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, durableExecution, jobQueue, inbox, kafkaTransactions, saga];

@@ -17,6 +17,7 @@ import { pattern as durableExecution } from './durable-execution/pattern';
 import { pattern as jobQueue } from './job-queue/pattern';
 import { pattern as inbox } from './inbox/pattern';
 import { pattern as kafkaTransactions } from './kafka-transactions/pattern';
+import { pattern as saga } from './saga/pattern';
 
 /** Every pattern's definition (statecharts, schema, checks), in story order. */
-export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, durableExecution, jobQueue, inbox, kafkaTransactions];
+export const PATTERN_DEFINITIONS: readonly PatternDefinition[] = [naiveDbFirst, naiveBrokerFirst, retryInCatch, twoPhaseCommit, afterCommitListener, outboxPolling, outboxCdc, cdcTable, listenToYourself, eventSourcing, persistentSubscription, cacheSet, cacheDelete, durableExecution, jobQueue, inbox, kafkaTransactions, saga];

@@ -66,8 +66,8 @@ export async function preflight(runner: SqlRunner, needs: Requirements, options:
   const foreign = await foreignContents(runner);
   if (foreign.length > 0 && !options.resetSchemas) {
     problems.push(
-      `database ${info.db} is not dedicated to the lab: it holds ${foreign.join('; ')}. The lab drops and recreates the schemas ${SCHEMAS.join(' and ')} on every run. ` +
-        'Point --database-url at an empty database of its own (CREATE DATABASE lab), or pass --reset-schemas to let it drop and recreate its two schemas here anyway (nothing else is touched)',
+      `database ${info.db} is not dedicated to the lab: it holds ${foreign.join('; ')}. The lab drops and recreates the schemas ${SCHEMAS.slice(0, -1).join(', ')} and ${SCHEMAS.at(-1)} on every run. ` +
+        'Point --database-url at an empty database of its own (CREATE DATABASE lab), or pass --reset-schemas to let it drop and recreate its own schemas here anyway (nothing else is touched)',
     );
   }
 

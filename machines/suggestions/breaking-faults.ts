@@ -64,6 +64,12 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     default: { fault: { kind: 'malformed-event', at: 'service.write-order:1' }, shows: 'lost-event' },
     'two-workers': { fault: { kind: 'malformed-event', at: 'service.write-order:1' }, shows: 'lost-event' },
   },
+  // A crash after the charge and before its answer is logged: recovery charges again, with a new key.
+  saga: {
+    default: crash('orchestrator.record-step:2', 'duplicate-effect'),
+    // The release of declined order 2's stock fails once and is written off: order 2 is left half-done.
+    'no-retry-compensation': { fault: { kind: 'db-unavailable', at: 'orchestrator.release-stock:1' }, shows: 'half-done' },
+  },
   'listen-to-yourself': { default: { fault: { kind: 'db-write-fails', at: 'service.publish:1' }, shows: 'phantom-event' } },
   'event-sourcing': {
     default: crash('consumer.save-checkpoint:1', 'duplicate-effect'),

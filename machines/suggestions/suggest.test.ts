@@ -20,6 +20,14 @@ describe('what the outcome panel suggests trying next', () => {
     expect(suggestionHref(first!)).toBe('/patterns/outbox-polling/?faults=crash%40relay.mark%3A1&idem=on');
   });
 
+  it('names the switch as the pattern does where it is not a consumer\'s (a saga\'s retries keeping their key)', () => {
+    const run = scenario('saga', { faults: [{ kind: 'crash', at: 'orchestrator.record-step:2' }] });
+    const [first] = suggestNext(info('saga'), run, outcome('duplicate-delivery', 'duplicate-effect'));
+    expect(first!.kind).toBe('idempotent-consumer');
+    expect(first!.action).toBe('Turn on “Retries keep their idempotency key”');
+    expect(first!.why).toMatch(/^Every retry of a step then carries the same key/);
+  });
+
   it('does not offer idempotency when it is already on, or when the harm is not a duplicate effect', () => {
     const on = suggestNext(info('outbox-polling'), scenario('outbox-polling', { idempotentConsumer: true, faults: [relayCrash] }), outcome('duplicate-effect'));
     expect(on.map((s) => s.kind)).not.toContain('idempotent-consumer');

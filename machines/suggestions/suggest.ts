@@ -52,8 +52,8 @@ function afterHarm(pattern: PatternInfo, scenario: Scenario, found: AnomalyId[])
   if (found.includes('duplicate-effect') && pattern.hasConsumer && !scenario.idempotentConsumer) {
     suggestions.push({
       kind: 'idempotent-consumer',
-      action: 'Turn on the idempotent consumer',
-      why: 'The consumer then records each event id in the same transaction as its effect, so a redelivered event is applied once.',
+      action: pattern.idempotencySwitch ? `Turn on “${pattern.idempotencySwitch.label}”` : 'Turn on the idempotent consumer',
+      why: pattern.idempotencySwitch?.turnedOn ?? 'The consumer then records each event id in the same transaction as its effect, so a redelivered event is applied once.',
       scenario: { ...scenario, idempotentConsumer: true },
     });
   }

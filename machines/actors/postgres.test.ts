@@ -50,6 +50,16 @@ describe('resetting the lab database', () => {
     expect(after.rows).toEqual(before.rows);
   });
 
+  it('empties a written table that another, still empty, references by a foreign key', async () => {
+    const { db } = postgres;
+    const layout = [...LAYOUT, 'CREATE TABLE consumer.tags (item integer NOT NULL REFERENCES service.items (id))'];
+    const tables = [...TABLES, 'consumer.tags'];
+    await db.reset(layout, tables);
+    await db.runner.exec(`INSERT INTO service.items (label) VALUES ('a')`);
+    await db.reset(layout, tables);
+    expect((await db.runner.query('SELECT * FROM service.items')).rows).toEqual([]);
+  });
+
   it('rolls back a prepared transaction a run left in doubt, so the truncate does not wait on its locks', async () => {
     const { db } = postgres;
     await db.reset(LAYOUT, TABLES);

@@ -85,7 +85,9 @@ export class LabDatabase {
     const written = owned.tables.filter((_, i) => row![`t${i}`]);
     const drawn = owned.sequences.filter((s, i) => row![`s${i}`] && !written.includes(s.table));
     const statements = [
-      ...(written.length > 0 ? [`TRUNCATE ${written.join(', ')} RESTART IDENTITY`] : []),
+      // CASCADE: a table that references a written one must go with it, empty or not (Postgres
+      // refuses to truncate a referenced table alone); truncating all would have taken it too.
+      ...(written.length > 0 ? [`TRUNCATE ${written.join(', ')} RESTART IDENTITY CASCADE`] : []),
       ...drawn.map((s) => `ALTER SEQUENCE ${s.name} RESTART`),
     ];
     if (statements.length > 0) await this.runner.exec(statements.join(';\n'));

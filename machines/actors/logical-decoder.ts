@@ -201,6 +201,8 @@ export interface PeekedLine {
  * Groups the lines into transactions (BEGIN … COMMIT, as the server hands them over: committed
  * ones only, in commit order), skips those that committed at or before `from`, and keeps the
  * captured tables' row changes. `end` is the end of the last commit read: the position to confirm.
+ * `restart` is the same: the server keeps the WAL of transactions still open itself (the slot's
+ * restart_lsn stays at the oldest), and hands each over once, when it commits.
  */
 export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from: number): ChangeBatch {
   const byName = new Map(tables.map((t) => [t.table, t]));
@@ -238,7 +240,7 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
       });
     }
   }
-  return { read, unit: 'test_decoding line', committed, rolledBack: [], end, images: {} };
+  return { read, unit: 'test_decoding line', committed, rolledBack: [], end, restart: end, images: {} };
 }
 
 const PEEK = `pg_logical_slot_peek_changes('${LOGICAL_SLOT}', NULL, NULL, 'include-xids', '1', 'skip-empty-xacts', '1')`;

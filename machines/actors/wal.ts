@@ -65,13 +65,30 @@ export interface WalRecord {
   relfilenode: number | null;
   block: number | null;
   data: Uint8Array | null;
+  /**
+   * Block 0's full-page image (a heap record's only), when the record carries one: with
+   * full_page_writes on, the first change to a page after a checkpoint logs the whole page, and at
+   * wal_level=replica then no tuple of its own (`data` is null).
+   */
+  image?: Uint8Array | null;
+  /** A commit's, abort's or PREPARE's subtransactions (relative xids): their changes end with it. */
+  subxacts?: number[];
+  /** A Standby RUNNING_XACTS record's oldestRunningXid (relative): every older transaction has ended. */
+  oldestRunning?: number | null;
 }
+
+/** Where a read starts when it may need the WAL the slot kept behind the stored position (`fromPos`). */
+const READ_START = `greatest(o.origin_lsn, least(o.origin_lsn + $1::numeric,
+         coalesce((SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '${SLOT_NAME}'), o.origin_lsn + $1::numeric)))`;
 
 /**
  * Every record from `fromPos` to the current end of the WAL, with block 0's data (the tuple of a
- * heap INSERT/UPDATE). Positions and xids come back relative; LSNs stay inside Postgres.
+ * heap INSERT/UPDATE) or page image. Positions and xids come back relative; LSNs stay inside
+ * Postgres. With `fromSlot`, the read starts at the slot's restart_lsn when that is behind
+ * `fromPos`: the WAL of a transaction still open at the stored position (see wal-decoder.ts).
  */
-export async function readWal(db: TracedDatabase, label: string, fromPos: number) {
+export async function readWal(db: TracedDatabase, label: string, fromPos: number, fromSlot = false) {
+  const start = fromSlot ? READ_START : 'o.origin_lsn + $1::numeric';
   const result = await db.statement<Record<string, unknown>>(
     label,
     `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos, pg_wal_lsn_diff(r.end_lsn, o.origin_lsn)::int AS end_pos,
@@ -80,12 +97,16 @@ export async function readWal(db: TracedDatabase, label: string, fromPos: number
               THEN substring(r.description FROM '^([0-9]+):')::bigint - o.origin_xid
             WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
        r.resource_manager AS rmgr, r.record_type, r.description,
-       b.relfilenode, b.relblocknumber AS block, b.block_data
+       b.relfilenode, b.relblocknumber AS block, b.block_data,
+       CASE WHEN r.resource_manager = 'Heap' THEN encode(b.block_fpi_data, 'hex') END AS block_image,
+       CASE WHEN r.resource_manager = 'Transaction' THEN (SELECT string_agg((x::bigint - o.origin_xid)::text, ' ')
+         FROM regexp_split_to_table(trim(substring(r.description FROM 'subxacts:((?: [0-9]+)+)')), ' ') x) END AS subxacts,
+       CASE WHEN r.record_type = 'RUNNING_XACTS' THEN substring(r.description FROM 'oldestRunningXid ([0-9]+)')::bigint - o.origin_xid END AS oldest_running
      FROM service.wal_origin o
-     CROSS JOIN LATERAL pg_get_wal_records_info(o.origin_lsn + $1::numeric, pg_current_wal_lsn()) r
-     LEFT JOIN LATERAL pg_get_wal_block_info(o.origin_lsn + $1::numeric, pg_current_wal_lsn()) b
+     CROSS JOIN LATERAL pg_get_wal_records_info(${start}, pg_current_wal_lsn()) r
+     LEFT JOIN LATERAL pg_get_wal_block_info(${start}, pg_current_wal_lsn()) b
        ON b.start_lsn = r.start_lsn AND b.block_id = 0
-     WHERE o.origin_lsn + $1::numeric < pg_current_wal_lsn()
+     WHERE ${start} < pg_current_wal_lsn()
      ORDER BY r.start_lsn`,
     [fromPos],
   );
@@ -103,6 +124,9 @@ export async function readWal(db: TracedDatabase, label: string, fromPos: number
         relfilenode: r.relfilenode == null ? null : Number(r.relfilenode),
         block: r.block == null ? null : Number(r.block),
         data: hexBytes(r.block_data),
+        image: r.block_image == null ? null : fromHex(String(r.block_image)),
+        subxacts: r.subxacts == null ? [] : String(r.subxacts).split(' ').map(Number),
+        oldestRunning: r.oldest_running == null ? null : Number(r.oldest_running),
       }),
     ),
   };
@@ -218,6 +242,35 @@ export function splitInsertTuple(block: Uint8Array): LoggedTuple {
     hasNulls: (infomask & 0x0001) !== 0,
     bitmap: block.slice(XL_HEAP_HEADER, XL_HEAP_HEADER + prefix),
     data: block.slice(XL_HEAP_HEADER + prefix),
+  };
+}
+
+const SIZEOF_PAGE_HEADER = 24;
+const LP_NORMAL = 1;
+
+/**
+ * The tuple at line pointer `off` of a page image (a full-page write), as a record would have
+ * logged it: its line pointer gives where it sits and how long it is, its header the attribute
+ * count, the null flag and t_hoff. Null when the slot holds no tuple.
+ */
+export function pageTuple(page: Uint8Array, off: number): LoggedTuple | null {
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const at = SIZEOF_PAGE_HEADER + 4 * (off - 1);
+  if (off < 1 || at + 4 > page.length) return null;
+  const itemId = view.getUint32(at, true);
+  const lpOff = itemId & 0x7fff;
+  const lpFlags = (itemId >>> 15) & 0x03;
+  const lpLen = itemId >>> 17;
+  if (lpFlags !== LP_NORMAL || lpLen < SIZEOF_HEAP_TUPLE_HEADER || lpOff + lpLen > page.length) return null;
+  const tuple = page.subarray(lpOff, lpOff + lpLen);
+  const infomask2 = view.getUint16(lpOff + 18, true);
+  const infomask = view.getUint16(lpOff + 20, true);
+  const hoff = tuple[22]!;
+  return {
+    natts: infomask2 & 0x07ff,
+    hasNulls: (infomask & 0x0001) !== 0,
+    bitmap: tuple.slice(SIZEOF_HEAP_TUPLE_HEADER, hoff),
+    data: tuple.slice(hoff),
   };
 }
 
@@ -358,6 +411,8 @@ export async function slotInspection(runner: SqlRunner, storedPos: number | null
       :
       'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector. ' +
       'This slot is physical and the connector decodes raw WAL records itself through pg_walinspect, because PGlite has no logical decoding. ' +
+      'The slot keeps the WAL from the oldest transaction still open; the connector has confirmed up to its own position. ' +
+      'PGlite runs with full_page_writes=off so that every change logs its row: with it on, the first change to a page after a checkpoint logs only an image of the page. ' +
       'A real connector (Debezium) reads a logical slot with pgoutput: Postgres hands it each committed transaction whole, in commit order, ' +
       'only for the tables of its publication, and frees WAL up to the position the connector confirms.',
     columns: ['slot_name', 'slot_type', 'wal_status', 'restart_lsn', 'current_lsn', 'retained_bytes', 'connector_position', 'connector_lag_bytes'],

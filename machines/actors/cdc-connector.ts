@@ -198,7 +198,7 @@ function connect(config: ConnectorConfig): Operation<ConnectorContext> {
   };
 }
 
-const OP_NAMES = { c: 'insert', u: 'update', d: 'delete' } as const;
+const OP_NAMES = { c: 'insert', u: 'update', d: 'delete', m: 'message' } as const;
 
 /** "2 inserts, 2 deletes on outbox": what a read found, table by table. */
 function describeChanges(changes: RowChange[]): string {

@@ -72,6 +72,18 @@ describe('test_decoding lines', () => {
     });
   });
 
+  it('parses logical messages, transactional or not, and keeps a transactional one with its commit', () => {
+    expect(parseTestDecodingLine('message: transactional: 1 prefix: outbox, sz: 7 content:{"a":1}')).toEqual({ kind: 'message', transactional: true, prefix: 'outbox', content: '{"a":1}' });
+    const lines = peeked(['BEGIN 5557', 'message: transactional: 1 prefix: outbox, sz: 7 content:{"a":1}', 'COMMIT 5557', 'message: transactional: 0 prefix: audit, sz: 1 content:x']);
+    const batch = decodeLogical(lines, TABLES, 0);
+    expect(batch.committed.map((c) => [c.op, c.table, c.after, c.tx])).toEqual([
+      ['m', 'outbox', { content: '{"a":1}' }, 1],
+      ['m', 'audit', { content: 'x' }, 1],
+    ]);
+    expect(batch.end).toBe(lines.at(-1)!.pos);
+    expect(decodeLogical(lines, TABLES, batch.end).committed).toEqual([]);
+  });
+
   it('gives values as the pg_walinspect decoder does: numbers, booleans, timestamps as ISO text in UTC', () => {
     const row = parseTuple(`a[integer]:-3 b[boolean]:false c[timestamp with time zone]:'2026-01-01 00:00:00.04+00' d[timestamp without time zone]:'2026-01-02 03:04:05' e[numeric]:1.50 f[text]:null`);
     expect(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, valueOf(v)]))).toEqual({

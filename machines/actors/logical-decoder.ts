@@ -41,6 +41,7 @@ export type DecodedLine =
   | { kind: 'begin'; xid: number }
   | { kind: 'commit'; xid: number }
   | { kind: 'change'; table: string; op: 'c' | 'u' | 'd'; before: Record<string, DecodedValue> | null; after: Record<string, DecodedValue> | null }
+  | { kind: 'message'; transactional: boolean; prefix: string; content: string }
   | { kind: 'other'; table: string | null; text: string };
 
 /** A column value as test_decoding prints it: its type name and its text (null for SQL NULL). */
@@ -62,6 +63,9 @@ const OPS = { INSERT: 'c', UPDATE: 'u', DELETE: 'd' } as const;
 export function parseTestDecodingLine(line: string): DecodedLine {
   const txn = /^(BEGIN|COMMIT) (\d+)$/.exec(line);
   if (txn) return { kind: txn[1] === 'BEGIN' ? 'begin' : 'commit', xid: Number(txn[2]) };
+  // pg_logical_emit_message: `message: transactional: 1 prefix: outbox, sz: 7 content:{"a":1}`.
+  const message = /^message: transactional: ([01]) prefix: (.*), sz: (\d+) content:(.*)$/s.exec(line);
+  if (message) return { kind: 'message', transactional: message[1] === '1', prefix: message[2]!, content: message[4]! };
   const change = TABLE_LINE.exec(line);
   if (!change) return { kind: 'other', table: null, text: line };
   const table = unquoteName(change[1]!);
@@ -212,6 +216,15 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
   let current: { lines: PeekedLine[] } | null = null;
   for (const line of lines) {
     const parsed = parseTestDecodingLine(line.data);
+    // A non-transactional message stands alone, outside any BEGIN … COMMIT: it goes out at once.
+    if (parsed.kind === 'message' && !parsed.transactional && !current) {
+      if (line.pos > from) {
+        read += 1;
+        end = Math.max(end, line.pos);
+        committed.push(messageChange(parsed, line));
+      }
+      continue;
+    }
     if (parsed.kind === 'begin') {
       current = { lines: [line] };
       continue;
@@ -227,6 +240,7 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
     end = Math.max(end, line.pos);
     for (const l of txLines) {
       const change = parseTestDecodingLine(l.data);
+      if (change.kind === 'message') committed.push(messageChange(change, l));
       if (change.kind !== 'change') continue;
       const table = byName.get(change.table);
       if (!table) continue;
@@ -241,6 +255,11 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
     }
   }
   return { read, unit: 'test_decoding line', committed, rolledBack: [], end, restart: end, images: {} };
+}
+
+/** A message as the pg_walinspect decoder gives it: its prefix in `table`, its payload in `after.content`. */
+function messageChange(message: Extract<DecodedLine, { kind: 'message' }>, line: PeekedLine): RowChange {
+  return { table: message.prefix, op: 'm', before: null, after: { content: message.content }, tx: line.tx, pos: line.pos };
 }
 
 const PEEK = `pg_logical_slot_peek_changes('${LOGICAL_SLOT}', NULL, NULL, 'include-xids', '1', 'skip-empty-xacts', '1')`;

@@ -71,6 +71,22 @@ describe('the CDC decoder', () => {
     expect(batch.restart).toBe(batch.end);
   });
 
+  it('emits a transactional logical message with its commit, drops it with a rollback, and a non-transactional one at once', async () => {
+    const { run, decodeFrom } = await freshItems();
+    await run(`BEGIN; SELECT pg_logical_emit_message(true, 'outbox', '{"n":1}'); INSERT INTO ${ITEMS} VALUES (1, 'with message'); COMMIT`);
+    await run(`BEGIN; SELECT pg_logical_emit_message(true, 'outbox', 'rolled back'); SELECT pg_logical_emit_message(false, 'audit', 'said anyway'); ROLLBACK`);
+    // An abort is not flushed at once, and pg_walinspect reads only flushed WAL: the next commit flushes it.
+    await run(`INSERT INTO ${ITEMS} VALUES (2, 'flushes')`);
+    const batch = await decodeFrom(0);
+    expect(batch.committed.map((c) => [c.op, c.table, c.after])).toEqual([
+      ['m', 'outbox', { content: '{"n":1}' }],
+      ['c', ITEMS, { id: 1, label: 'with message' }],
+      ['m', 'audit', { content: 'said anyway' }],
+      ['c', ITEMS, { id: 2, label: 'flushes' }],
+    ]);
+    expect(batch.rolledBack).toHaveLength(1);
+  });
+
   // PGlite is one session: a transaction left open there would swallow every later statement. A
   // prepared transaction is the open one here: in the WAL it is just as open (no COMMIT, no ABORT)
   // until COMMIT PREPARED, and later transactions commit around it.

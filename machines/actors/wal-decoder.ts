@@ -13,10 +13,16 @@
 import type { DatabaseOutcome, TracedDatabase } from '../kernel/traced-database';
 import { decodeTuple, loadTuple, pageTuple, readWal, showPos, splitInsertTuple, splitUpdateTuple, storeTuple, type CapturedTable, type LoggedTuple, type RowImage, type StoredTuple, type WalRecord } from './wal';
 
-/** A committed row change of a captured table, as the connector decoded it from the WAL. */
+/**
+ * A committed row change of a captured table, as the connector decoded it from the WAL — or a
+ * logical decoding message (`pg_logical_emit_message`, op `m`): then `table` is the message's
+ * prefix and `after` holds its `content`, the payload as text. Transactional messages go out with
+ * their transaction's commit, like its rows; a non-transactional one at once, whatever happens to
+ * the transaction.
+ */
 export interface RowChange {
   table: string;
-  op: 'c' | 'u' | 'd';
+  op: 'c' | 'u' | 'd' | 'm';
   before: RowImage | null;
   after: RowImage | null;
   tx: number;
@@ -141,7 +147,9 @@ export function decodeRecords(records: WalRecord[], tables: CapturedTable[], ima
     const handledBefore = ending !== undefined && ending.at <= confirmed;
     if (record.tx !== 0 && !handledBefore && !pending.has(record.tx)) pending.set(record.tx, { changes: [], firstPos: record.pos });
     const change = handledBefore ? null : decodeChange(record, byFile, nextImages);
-    if (change) pending.get(record.tx)?.changes.push(change);
+    if (change?.op === 'm' && !isTransactional(record)) {
+      if (record.pos >= confirmed) committed.push(change);
+    } else if (change) pending.get(record.tx)?.changes.push(change);
     const ended = endsAt.get(record.endPos);
     if (ended) finish(ended, record.endPos > confirmed);
   }
@@ -181,8 +189,26 @@ function loggedTuple(record: WalRecord, table: CapturedTable, off: number, fromD
   );
 }
 
-/** One heap record of a captured table as a row change (null for any other record); keeps the row images up to date. */
+const MESSAGE = /^(transactional|non-transactional), prefix "(.*)"; payload \((\d+) bytes\):((?: [0-9A-F]{2})*)$/s;
+const isTransactional = (record: WalRecord) => MESSAGE.exec(record.description)?.[1] === 'transactional';
+
+/**
+ * A LogicalMessage record (type MESSAGE) as pg_walinspect describes it: `transactional, prefix "outbox";
+ * payload (7 bytes): 7B 22 61 22 3A 31 7D` (checked on PGlite's PostgreSQL 18.6).
+ */
+export function decodeMessage(record: WalRecord): RowChange {
+  const match = MESSAGE.exec(record.description);
+  if (!match) throw new Error(`WAL record ${record.recordType} at ${showPos(record.pos)}: a logical message the connector cannot read (${record.description.slice(0, 80)})`);
+  const bytes = Uint8Array.from(match[4]!.trim().split(' ').filter(Boolean), (h) => parseInt(h, 16));
+  return { table: match[2]!, op: 'm', before: null, after: { content: new TextDecoder().decode(bytes) }, tx: record.tx, pos: record.pos };
+}
+
+/**
+ * One heap record of a captured table as a row change, or a logical message (null for any other
+ * record); keeps the row images up to date.
+ */
 function decodeChange(record: WalRecord, byFile: Map<number, CapturedTable>, images: Record<string, StoredTuple>): RowChange | null {
+  if (record.rmgr === 'LogicalMessage' && record.recordType === 'MESSAGE') return decodeMessage(record);
   const table = record.rmgr === 'Heap' && record.relfilenode !== null ? byFile.get(record.relfilenode) : undefined;
   if (!table) return null;
   const slot = (off: number) => `${table.table}/${record.block}/${off}`;

@@ -169,6 +169,13 @@ export interface CapturedTable {
  * with (see WAL_ORIGIN_TABLE); the values stay out of the trace.
  */
 export async function describeTables(db: TracedDatabase, tables: string[]) {
+  // A connector that streams only logical messages captures no table: it still needs the decoder.
+  if (tables.length === 0) {
+    const origin = await db.statement<{ decoder: string | null }>('look up the decoder', 'SELECT max(decoder) AS decoder FROM service.wal_origin');
+    if (!origin.ok) return origin;
+    const decoder: DecoderName = origin.value.rows[0]?.decoder === LOGICAL_PLUGIN ? LOGICAL_PLUGIN : 'pg_walinspect';
+    return { ok: true as const, value: [] as CapturedTable[], decoder };
+  }
   const result = await db.statement<Record<string, unknown>>(
     'look up captured tables',
     `SELECT c.oid::regclass::text AS tbl, pg_relation_filenode(c.oid) AS relfilenode, a.attname, a.atttypid::regtype::text AS type,
@@ -371,8 +378,8 @@ export async function walRecordsInspection(runner: SqlRunner, capturedNote: stri
      ORDER BY r.start_lsn`,
   );
   const rows: TableRow[] = result.rows
-    // Index maintenance and sequence bookkeeping would drown the story; the heap and commits tell it.
-    .filter((r) => r.rmgr === 'Heap' || r.rmgr === 'Transaction')
+    // Index maintenance and sequence bookkeeping would drown the story; the heap, logical messages and commits tell it.
+    .filter((r) => r.rmgr === 'Heap' || r.rmgr === 'Transaction' || r.rmgr === 'LogicalMessage')
     .map((r) => ({
       lsn: showPos(Number(r.pos)),
       tx: Number(r.tx) === 0 ? null : Number(r.tx),

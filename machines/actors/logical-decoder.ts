@@ -214,19 +214,32 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
   let end = from;
   let read = 0;
   let current: { lines: PeekedLine[] } | null = null;
+  /**
+   * Transactional messages printed outside BEGIN … COMMIT. PostgreSQL 15's test_decoding, with
+   * skip-empty-xacts, prints a transaction's BEGIN only at its first row change: a message before
+   * it comes first, and a transaction of messages alone has no BEGIN or COMMIT at all. Each is
+   * printed only once its transaction committed; it joins its transaction's BEGIN when one follows.
+   */
+  let loose: PeekedLine[] = [];
+  const standalone = (line: PeekedLine) => {
+    const parsed = parseTestDecodingLine(line.data);
+    if (parsed.kind !== 'message' || line.pos <= from) return;
+    read += 1;
+    end = Math.max(end, line.pos);
+    committed.push(messageChange(parsed, line));
+  };
   for (const line of lines) {
     const parsed = parseTestDecodingLine(line.data);
-    // A non-transactional message stands alone, outside any BEGIN … COMMIT: it goes out at once.
-    if (parsed.kind === 'message' && !parsed.transactional && !current) {
-      if (line.pos > from) {
-        read += 1;
-        end = Math.max(end, line.pos);
-        committed.push(messageChange(parsed, line));
-      }
+    if (parsed.kind === 'message' && !current) {
+      // A non-transactional message stands alone: it goes out at once.
+      if (parsed.transactional) loose.push(line);
+      else standalone(line);
       continue;
     }
     if (parsed.kind === 'begin') {
-      current = { lines: [line] };
+      for (const l of loose) if (l.tx !== line.tx) standalone(l);
+      current = { lines: [...loose.filter((l) => l.tx === line.tx), line] };
+      loose = [];
       continue;
     }
     if (!current) continue;
@@ -254,6 +267,7 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
       });
     }
   }
+  for (const l of loose) standalone(l);
   return { read, unit: 'test_decoding line', committed, rolledBack: [], end, restart: end, images: {} };
 }
 

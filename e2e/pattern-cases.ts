@@ -63,6 +63,14 @@ export const PATTERN_CASES: PatternCase[] = [
     evidence: 'OrderPlaced/p0@1',
   },
   {
+    // No outbox table: the event is a logical message in the order's transaction, replayed the same way.
+    pattern: 'outbox-cdc',
+    query: 'variant=wal-message&faults=crash@connector.store-position:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'OrderPlaced/p0@1',
+  },
+  {
     // The relay publishes order 1 twice; the second copy stops at the inbox's primary key.
     pattern: 'inbox',
     query: 'faults=crash@relay.mark:1',

@@ -74,12 +74,17 @@ interface ConnectorContext {
   batch: OutgoingMessage[];
   /** Position after the records of the current batch: what it stores once the batch is out. */
   batchEnd: number;
+  /**
+   * Where the slot must keep the WAL from once the batch is out: the first record of a transaction
+   * still open, or null to follow the stored position (wal-decoder.ts, `restart`).
+   */
+  batchRestart?: number | null;
 }
 
 type ConnectorEvent =
   | { type: 'CONNECTED'; position: number; tables: CapturedTable[]; images: Record<string, StoredTuple>; decoder: DecoderName }
   | { type: 'CONNECT_FAILED' }
-  | { type: 'CHANGES'; messages: OutgoingMessage[]; end: number; images: Record<string, StoredTuple> }
+  | { type: 'CHANGES'; messages: OutgoingMessage[]; end: number; images: Record<string, StoredTuple>; restart?: number }
   | { type: 'EMPTY' }
   | { type: 'HEARTBEAT_DUE' }
   | { type: 'READ_FAILED' }
@@ -124,7 +129,7 @@ export function createCdcConnectorMachine(withHeartbeat: boolean) {
     },
     actions: {
       takeChanges: assign(({ event }) =>
-        event.type === 'CHANGES' ? { batch: event.messages, batchEnd: event.end, pendingImages: event.images } : {},
+        event.type === 'CHANGES' ? { batch: event.messages, batchEnd: event.end, pendingImages: event.images, batchRestart: event.restart ?? null } : {},
       ),
       nextMessage: assign({ batch: ({ context }) => context.batch.slice(1) }),
       confirm: assign(({ context }) => ({ position: context.batchEnd, images: context.pendingImages, batch: [] })),
@@ -193,7 +198,7 @@ function connect(config: ConnectorConfig): Operation<ConnectorContext> {
   };
 }
 
-const OP_NAMES = { c: 'insert', u: 'update', d: 'delete' } as const;
+const OP_NAMES = { c: 'insert', u: 'update', d: 'delete', m: 'message' } as const;
 
 /** "2 inserts, 2 deletes on outbox": what a read found, table by table. */
 function describeChanges(changes: RowChange[]): string {
@@ -235,7 +240,7 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
       }
       const messages = committed.map((c) => config.toMessage(c)).filter((m): m is OutgoingMessage => m !== null);
       return {
-        event: { type: 'CHANGES', messages, end, images },
+        event: { type: 'CHANGES', messages, end, images, restart: batch.value.restart },
         orders: ordersOf(messages),
         caption: droppedTx
           ? `The connector reads ${count(true)}: ${describeChanges(committed)}; tx ${rolledBack.join(', ')} aborted.`
@@ -293,7 +298,7 @@ const advanceSlot: Operation<ConnectorContext> = {
   latencyMs: 2,
   intent: () => 'advancing the replication slot',
   async run(ctx) {
-    const pos = ctx.context.position ?? 0;
+    const pos = ctx.context.batchRestart ?? ctx.context.position ?? 0;
     const source = CHANGE_SOURCES[ctx.context.decoder];
     await source.advance(ctx.db, pos);
     return { event: { type: 'ADVANCED' }, caption: `The connector advances slot ${source.slot} to ${showPos(pos)}; older WAL may go.` };

@@ -72,6 +72,38 @@ describe('test_decoding lines', () => {
     });
   });
 
+  it('parses logical messages, transactional or not, and keeps a transactional one with its commit', () => {
+    expect(parseTestDecodingLine('message: transactional: 1 prefix: outbox, sz: 7 content:{"a":1}')).toEqual({ kind: 'message', transactional: true, prefix: 'outbox', content: '{"a":1}' });
+    const lines = peeked(['BEGIN 5557', 'message: transactional: 1 prefix: outbox, sz: 7 content:{"a":1}', 'COMMIT 5557', 'message: transactional: 0 prefix: audit, sz: 1 content:x']);
+    const batch = decodeLogical(lines, TABLES, 0);
+    expect(batch.committed.map((c) => [c.op, c.table, c.after, c.tx])).toEqual([
+      ['m', 'outbox', { content: '{"a":1}' }, 1],
+      ['m', 'audit', { content: 'x' }, 1],
+    ]);
+    expect(batch.end).toBe(lines.at(-1)!.pos);
+    expect(decodeLogical(lines, TABLES, batch.end).committed).toEqual([]);
+  });
+
+  it('keeps a transactional message PostgreSQL 15 prints before its BEGIN, or with no BEGIN at all, with its transaction', () => {
+    // What 15.18 printed (skip-empty-xacts): BEGIN comes with the first row change, a message before it.
+    const lines = peeked([
+      'message: transactional: 1 prefix: outbox, sz: 7 content:{"n":1}',
+      'BEGIN 5557',
+      'table service.items: INSERT: id[integer]:1 label[text]:null at[timestamp with time zone]:null ok[boolean]:null n[bigint]:null',
+      'COMMIT 5557',
+      'message: transactional: 1 prefix: outbox, sz: 7 content:{"n":2}',
+    ]).map((l, i) => (i === 0 ? { ...l, tx: 1 } : i === 4 ? { ...l, tx: 2 } : l));
+    const batch = decodeLogical(lines, TABLES, 0);
+    expect(batch.committed.map((c) => [c.op, c.table, c.after?.content ?? c.after?.id])).toEqual([
+      ['m', 'outbox', '{"n":1}'],
+      ['c', 'service.items', 1],
+      ['m', 'outbox', '{"n":2}'],
+    ]);
+    expect(batch.end).toBe(lines[4]!.pos);
+    // Re-read from the position after the first transaction: only the second message is new.
+    expect(decodeLogical(lines, TABLES, lines[3]!.pos).committed.map((c) => c.after?.content)).toEqual(['{"n":2}']);
+  });
+
   it('gives values as the pg_walinspect decoder does: numbers, booleans, timestamps as ISO text in UTC', () => {
     const row = parseTuple(`a[integer]:-3 b[boolean]:false c[timestamp with time zone]:'2026-01-01 00:00:00.04+00' d[timestamp without time zone]:'2026-01-02 03:04:05' e[numeric]:1.50 f[text]:null`);
     expect(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, valueOf(v)]))).toEqual({

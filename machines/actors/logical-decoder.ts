@@ -41,6 +41,7 @@ export type DecodedLine =
   | { kind: 'begin'; xid: number }
   | { kind: 'commit'; xid: number }
   | { kind: 'change'; table: string; op: 'c' | 'u' | 'd'; before: Record<string, DecodedValue> | null; after: Record<string, DecodedValue> | null }
+  | { kind: 'message'; transactional: boolean; prefix: string; content: string }
   | { kind: 'other'; table: string | null; text: string };
 
 /** A column value as test_decoding prints it: its type name and its text (null for SQL NULL). */
@@ -62,6 +63,9 @@ const OPS = { INSERT: 'c', UPDATE: 'u', DELETE: 'd' } as const;
 export function parseTestDecodingLine(line: string): DecodedLine {
   const txn = /^(BEGIN|COMMIT) (\d+)$/.exec(line);
   if (txn) return { kind: txn[1] === 'BEGIN' ? 'begin' : 'commit', xid: Number(txn[2]) };
+  // pg_logical_emit_message: `message: transactional: 1 prefix: outbox, sz: 7 content:{"a":1}`.
+  const message = /^message: transactional: ([01]) prefix: (.*), sz: (\d+) content:(.*)$/s.exec(line);
+  if (message) return { kind: 'message', transactional: message[1] === '1', prefix: message[2]!, content: message[4]! };
   const change = TABLE_LINE.exec(line);
   if (!change) return { kind: 'other', table: null, text: line };
   const table = unquoteName(change[1]!);
@@ -201,6 +205,8 @@ export interface PeekedLine {
  * Groups the lines into transactions (BEGIN … COMMIT, as the server hands them over: committed
  * ones only, in commit order), skips those that committed at or before `from`, and keeps the
  * captured tables' row changes. `end` is the end of the last commit read: the position to confirm.
+ * `restart` is the same: the server keeps the WAL of transactions still open itself (the slot's
+ * restart_lsn stays at the oldest), and hands each over once, when it commits.
  */
 export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from: number): ChangeBatch {
   const byName = new Map(tables.map((t) => [t.table, t]));
@@ -208,10 +214,32 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
   let end = from;
   let read = 0;
   let current: { lines: PeekedLine[] } | null = null;
+  /**
+   * Transactional messages printed outside BEGIN … COMMIT. PostgreSQL 15's test_decoding, with
+   * skip-empty-xacts, prints a transaction's BEGIN only at its first row change: a message before
+   * it comes first, and a transaction of messages alone has no BEGIN or COMMIT at all. Each is
+   * printed only once its transaction committed; it joins its transaction's BEGIN when one follows.
+   */
+  let loose: PeekedLine[] = [];
+  const standalone = (line: PeekedLine) => {
+    const parsed = parseTestDecodingLine(line.data);
+    if (parsed.kind !== 'message' || line.pos <= from) return;
+    read += 1;
+    end = Math.max(end, line.pos);
+    committed.push(messageChange(parsed, line));
+  };
   for (const line of lines) {
     const parsed = parseTestDecodingLine(line.data);
+    if (parsed.kind === 'message' && !current) {
+      // A non-transactional message stands alone: it goes out at once.
+      if (parsed.transactional) loose.push(line);
+      else standalone(line);
+      continue;
+    }
     if (parsed.kind === 'begin') {
-      current = { lines: [line] };
+      for (const l of loose) if (l.tx !== line.tx) standalone(l);
+      current = { lines: [...loose.filter((l) => l.tx === line.tx), line] };
+      loose = [];
       continue;
     }
     if (!current) continue;
@@ -225,6 +253,7 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
     end = Math.max(end, line.pos);
     for (const l of txLines) {
       const change = parseTestDecodingLine(l.data);
+      if (change.kind === 'message') committed.push(messageChange(change, l));
       if (change.kind !== 'change') continue;
       const table = byName.get(change.table);
       if (!table) continue;
@@ -238,7 +267,13 @@ export function decodeLogical(lines: PeekedLine[], tables: CapturedTable[], from
       });
     }
   }
-  return { read, unit: 'test_decoding line', committed, rolledBack: [], end, images: {} };
+  for (const l of loose) standalone(l);
+  return { read, unit: 'test_decoding line', committed, rolledBack: [], end, restart: end, images: {} };
+}
+
+/** A message as the pg_walinspect decoder gives it: its prefix in `table`, its payload in `after.content`. */
+function messageChange(message: Extract<DecodedLine, { kind: 'message' }>, line: PeekedLine): RowChange {
+  return { table: message.prefix, op: 'm', before: null, after: { content: message.content }, tx: line.tx, pos: line.pos };
 }
 
 const PEEK = `pg_logical_slot_peek_changes('${LOGICAL_SLOT}', NULL, NULL, 'include-xids', '1', 'skip-empty-xacts', '1')`;

@@ -11,6 +11,7 @@
 import type { SqlRunner, TracedDatabase } from '../kernel/traced-database';
 import type { TableRow, TableSnapshot } from '../kernel/types';
 import { decoderOf, LOGICAL_PLUGIN, LOGICAL_SLOT, logicalChangesInspection, prepareLogicalRun, type DecoderName } from './logical-decoder';
+import { fromHex } from './wal-tuple';
 
 export const SLOT_NAME = 'cdc';
 
@@ -65,13 +66,30 @@ export interface WalRecord {
   relfilenode: number | null;
   block: number | null;
   data: Uint8Array | null;
+  /**
+   * Block 0's full-page image (a heap record's only), when the record carries one: with
+   * full_page_writes on, the first change to a page after a checkpoint logs the whole page, and at
+   * wal_level=replica then no tuple of its own (`data` is null).
+   */
+  image?: Uint8Array | null;
+  /** A commit's, abort's or PREPARE's subtransactions (relative xids): their changes end with it. */
+  subxacts?: number[];
+  /** A Standby RUNNING_XACTS record's oldestRunningXid (relative): every older transaction has ended. */
+  oldestRunning?: number | null;
 }
+
+/** Where a read starts when it may need the WAL the slot kept behind the stored position (`fromPos`). */
+const READ_START = `greatest(o.origin_lsn, least(o.origin_lsn + $1::numeric,
+         coalesce((SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '${SLOT_NAME}'), o.origin_lsn + $1::numeric)))`;
 
 /**
  * Every record from `fromPos` to the current end of the WAL, with block 0's data (the tuple of a
- * heap INSERT/UPDATE). Positions and xids come back relative; LSNs stay inside Postgres.
+ * heap INSERT/UPDATE) or page image. Positions and xids come back relative; LSNs stay inside
+ * Postgres. With `fromSlot`, the read starts at the slot's restart_lsn when that is behind
+ * `fromPos`: the WAL of a transaction still open at the stored position (see wal-decoder.ts).
  */
-export async function readWal(db: TracedDatabase, label: string, fromPos: number) {
+export async function readWal(db: TracedDatabase, label: string, fromPos: number, fromSlot = false) {
+  const start = fromSlot ? READ_START : 'o.origin_lsn + $1::numeric';
   const result = await db.statement<Record<string, unknown>>(
     label,
     `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos, pg_wal_lsn_diff(r.end_lsn, o.origin_lsn)::int AS end_pos,
@@ -80,12 +98,16 @@ export async function readWal(db: TracedDatabase, label: string, fromPos: number
               THEN substring(r.description FROM '^([0-9]+):')::bigint - o.origin_xid
             WHEN r.xid::text::bigint = 0 THEN 0 ELSE r.xid::text::bigint - o.origin_xid END AS tx,
        r.resource_manager AS rmgr, r.record_type, r.description,
-       b.relfilenode, b.relblocknumber AS block, b.block_data
+       b.relfilenode, b.relblocknumber AS block, b.block_data,
+       CASE WHEN r.resource_manager = 'Heap' THEN encode(b.block_fpi_data, 'hex') END AS block_image,
+       CASE WHEN r.resource_manager = 'Transaction' THEN (SELECT string_agg((x::bigint - o.origin_xid)::text, ' ')
+         FROM regexp_split_to_table(trim(substring(r.description FROM 'subxacts:((?: [0-9]+)+)')), ' ') x) END AS subxacts,
+       CASE WHEN r.record_type = 'RUNNING_XACTS' THEN substring(r.description FROM 'oldestRunningXid ([0-9]+)')::bigint - o.origin_xid END AS oldest_running
      FROM service.wal_origin o
-     CROSS JOIN LATERAL pg_get_wal_records_info(o.origin_lsn + $1::numeric, pg_current_wal_lsn()) r
-     LEFT JOIN LATERAL pg_get_wal_block_info(o.origin_lsn + $1::numeric, pg_current_wal_lsn()) b
+     CROSS JOIN LATERAL pg_get_wal_records_info(${start}, pg_current_wal_lsn()) r
+     LEFT JOIN LATERAL pg_get_wal_block_info(${start}, pg_current_wal_lsn()) b
        ON b.start_lsn = r.start_lsn AND b.block_id = 0
-     WHERE o.origin_lsn + $1::numeric < pg_current_wal_lsn()
+     WHERE ${start} < pg_current_wal_lsn()
      ORDER BY r.start_lsn`,
     [fromPos],
   );
@@ -103,6 +125,9 @@ export async function readWal(db: TracedDatabase, label: string, fromPos: number
         relfilenode: r.relfilenode == null ? null : Number(r.relfilenode),
         block: r.block == null ? null : Number(r.block),
         data: hexBytes(r.block_data),
+        image: r.block_image == null ? null : fromHex(String(r.block_image)),
+        subxacts: r.subxacts == null ? [] : String(r.subxacts).split(' ').map(Number),
+        oldestRunning: r.oldest_running == null ? null : Number(r.oldest_running),
       }),
     ),
   };
@@ -145,6 +170,13 @@ export interface CapturedTable {
  * with (see WAL_ORIGIN_TABLE); the values stay out of the trace.
  */
 export async function describeTables(db: TracedDatabase, tables: string[]) {
+  // A connector that streams only logical messages captures no table: it still needs the decoder.
+  if (tables.length === 0) {
+    const origin = await db.statement<{ decoder: string | null }>('look up the decoder', 'SELECT max(decoder) AS decoder FROM service.wal_origin');
+    if (!origin.ok) return origin;
+    const decoder: DecoderName = origin.value.rows[0]?.decoder === LOGICAL_PLUGIN ? LOGICAL_PLUGIN : 'pg_walinspect';
+    return { ok: true as const, value: [] as CapturedTable[], decoder };
+  }
   const result = await db.statement<Record<string, unknown>>(
     'look up captured tables',
     `SELECT c.oid::regclass::text AS tbl, pg_relation_filenode(c.oid) AS relfilenode, a.attname, a.atttypid::regtype::text AS type,
@@ -171,129 +203,8 @@ export async function describeTables(db: TracedDatabase, tables: string[]) {
   return { ok: true as const, value: [...byTable.values()], decoder };
 }
 
-const ALIGN: Record<ColumnLayout['align'], number> = { c: 1, s: 2, i: 4, d: 8 };
-const SIZEOF_HEAP_TUPLE_HEADER = 23;
-const XL_HEAP_HEADER = 5;
-const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
-
-export type RowImage = Record<string, string | number | boolean | null>;
-
-/** A heap tuple as logged: its null bitmap and its data area, both without the WAL headers. */
-export interface LoggedTuple {
-  natts: number;
-  hasNulls: boolean;
-  bitmap: Uint8Array;
-  /** The data area, from t_hoff on (where column alignment is measured from). */
-  data: Uint8Array;
-}
-
-/** A tuple image as plain JSON (hex bytes), so it can sit in a statechart context or a table. */
-export interface StoredTuple {
-  natts: number;
-  hasNulls: boolean;
-  bitmap: string;
-  data: string;
-}
-
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
-
-export function storeTuple(t: LoggedTuple): StoredTuple {
-  return { natts: t.natts, hasNulls: t.hasNulls, bitmap: toHex(t.bitmap), data: toHex(t.data) };
-}
-
-export function loadTuple(t: StoredTuple): LoggedTuple {
-  return { natts: t.natts, hasNulls: t.hasNulls, bitmap: fromHex(t.bitmap), data: fromHex(t.data) };
-}
-
-/** Splits an INSERT's block data: xl_heap_header, then null bitmap and padding up to t_hoff, then data. */
-export function splitInsertTuple(block: Uint8Array): LoggedTuple {
-  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-  const infomask2 = view.getUint16(0, true);
-  const infomask = view.getUint16(2, true);
-  const hoff = view.getUint8(4);
-  const prefix = hoff - SIZEOF_HEAP_TUPLE_HEADER;
-  return {
-    natts: infomask2 & 0x07ff,
-    hasNulls: (infomask & 0x0001) !== 0,
-    bitmap: block.slice(XL_HEAP_HEADER, XL_HEAP_HEADER + prefix),
-    data: block.slice(XL_HEAP_HEADER + prefix),
-  };
-}
-
-/**
- * An UPDATE's new tuple: the record may leave out a prefix and a suffix it shares with the old
- * tuple (flags 0x20 / 0x40 in the description), so the old image's bytes fill them in.
- */
-export function splitUpdateTuple(block: Uint8Array, flags: number, old: LoggedTuple): LoggedTuple {
-  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-  let at = 0;
-  const prefixLen = flags & 0x20 ? view.getUint16((at += 2) - 2, true) : 0;
-  const suffixLen = flags & 0x40 ? view.getUint16((at += 2) - 2, true) : 0;
-  const tuple = splitInsertTuple(block.slice(at));
-  const middle = tuple.data;
-  const data = new Uint8Array(prefixLen + middle.length + suffixLen);
-  data.set(old.data.slice(0, prefixLen), 0);
-  data.set(middle, prefixLen);
-  data.set(old.data.slice(old.data.length - suffixLen), prefixLen + middle.length);
-  return { ...tuple, data };
-}
-
-function isNull(tuple: LoggedTuple, attno: number): boolean {
-  if (attno >= tuple.natts) return true;
-  if (!tuple.hasNulls) return false;
-  return ((tuple.bitmap[attno >> 3] ?? 0) & (1 << (attno & 7))) === 0;
-}
-
-/** Decodes the columns in order, with Postgres' alignment rules (short varlenas are not aligned). */
-export function decodeTuple(tuple: LoggedTuple, columns: ColumnLayout[]): RowImage {
-  const row: RowImage = {};
-  const bytes = tuple.data;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let off = 0;
-  const align = (n: number) => (off = Math.ceil(off / n) * n);
-  columns.forEach((col, attno) => {
-    if (isNull(tuple, attno)) {
-      if (!col.dropped) row[col.name] = null;
-      return;
-    }
-    let value: string | number | boolean | null;
-    if (col.len === -1) {
-      // A 1-byte header (odd first byte) is never aligned; otherwise skip padding to the 4-byte header.
-      if ((bytes[off]! & 0x01) === 0) align(ALIGN[col.align]);
-      const first = bytes[off]!;
-      let total: number;
-      let header: number;
-      if (first & 0x01) {
-        total = first >> 1;
-        header = 1;
-      } else {
-        total = (view.getUint32(off, true) >>> 2) & 0x3fffffff;
-        header = 4;
-      }
-      value = new TextDecoder().decode(bytes.slice(off + header, off + total));
-      off += total;
-    } else {
-      align(ALIGN[col.align]);
-      value = readFixed(view, off, col);
-      off += col.len;
-    }
-    if (!col.dropped) row[col.name] = value;
-  });
-  return row;
-}
-
-function readFixed(view: DataView, off: number, col: ColumnLayout): string | number | boolean | null {
-  if (col.type === 'boolean') return view.getUint8(off) !== 0;
-  if (col.len === 2) return view.getInt16(off, true);
-  if (col.len === 4) return view.getInt32(off, true);
-  if (col.len === 8) {
-    const micros = view.getBigInt64(off, true);
-    if (col.type.startsWith('timestamp')) return new Date(POSTGRES_EPOCH_MS + Number(micros / 1000n)).toISOString();
-    return Number(micros);
-  }
-  return null;
-}
+// Tuple decoding lives in wal-tuple.ts; what other files import from here stays importable here.
+export { decodeTuple, loadTuple, pageTuple, splitInsertTuple, splitUpdateTuple, storeTuple, type LoggedTuple, type RowImage, type StoredTuple } from './wal-tuple';
 
 /** `+1208`: a relative position as the lab shows it. */
 export function showPos(pos: number): string {
@@ -318,8 +229,8 @@ export async function walRecordsInspection(runner: SqlRunner, capturedNote: stri
      ORDER BY r.start_lsn`,
   );
   const rows: TableRow[] = result.rows
-    // Index maintenance and sequence bookkeeping would drown the story; the heap and commits tell it.
-    .filter((r) => r.rmgr === 'Heap' || r.rmgr === 'Transaction')
+    // Index maintenance and sequence bookkeeping would drown the story; the heap, logical messages and commits tell it.
+    .filter((r) => r.rmgr === 'Heap' || r.rmgr === 'Transaction' || r.rmgr === 'LogicalMessage')
     .map((r) => ({
       lsn: showPos(Number(r.pos)),
       tx: Number(r.tx) === 0 ? null : Number(r.tx),
@@ -358,6 +269,8 @@ export async function slotInspection(runner: SqlRunner, storedPos: number | null
       :
       'pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) from pg_replication_slots: WAL Postgres must keep for the connector. ' +
       'This slot is physical and the connector decodes raw WAL records itself through pg_walinspect, because PGlite has no logical decoding. ' +
+      'The slot keeps the WAL from the oldest transaction still open; the connector has confirmed up to its own position. ' +
+      'PGlite runs with full_page_writes=off so that every change logs its row: with it on, the first change to a page after a checkpoint logs only an image of the page. ' +
       'A real connector (Debezium) reads a logical slot with pgoutput: Postgres hands it each committed transaction whole, in commit order, ' +
       'only for the tables of its publication, and frees WAL up to the position the connector confirms.',
     columns: ['slot_name', 'slot_type', 'wal_status', 'restart_lsn', 'current_lsn', 'retained_bytes', 'connector_position', 'connector_lag_bytes'],

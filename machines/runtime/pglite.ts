@@ -7,8 +7,18 @@ import { pg_walinspect } from '@electric-sql/pglite/contrib/pg_walinspect';
 import { LabDatabase } from '../actors/postgres';
 
 /**
- * Full-page images would hide inserted tuples from anyone reading the WAL, and prepared
- * transactions are off by default; later patterns need both, so every instance starts this way.
+ * Every instance starts with these two settings.
+ *
+ * full_page_writes=off: with it on (Postgres' default), the first change to a page after a
+ * checkpoint is logged as an image of the whole page, and at wal_level=replica the record then
+ * carries no row data of its own (redo restores the page from the image). The CDC decoder can read
+ * the row out of the image (wal-decoder.ts), but every run starts with a checkpoint, so its WAL
+ * would open with page images of up to 8 kB instead of the records the story is about. On a real
+ * server full_page_writes must stay on: it guards against pages a crash left half written. The
+ * lab's PGlite keeps its data directory in memory, where no page is ever half written.
+ *
+ * max_prepared_transactions=10: prepared transactions are off by default; the two-phase patterns
+ * need them.
  */
 export const LAB_START_PARAMS = ['-c', 'full_page_writes=off', '-c', 'max_prepared_transactions=10'];
 

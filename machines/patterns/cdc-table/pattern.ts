@@ -201,7 +201,7 @@ const EVENT_TYPES = { c: 'OrderInserted', u: 'OrderUpdated', d: 'OrderDeleted' }
  * change read twice is the same event), the before/after images as its payload.
  */
 export function rowChangeMessage(change: RowChange): OutgoingMessage | null {
-  if (change.table !== ORDERS) return null;
+  if (change.table !== ORDERS || change.op === 'm') return null;
   const id = (change.after ?? change.before)?.id;
   if (typeof id !== 'number') return null;
   return {

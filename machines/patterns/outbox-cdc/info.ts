@@ -34,6 +34,13 @@ export const info: PatternInfo = {
       worstAnomaly: 'duplicate-effect',
       summary: 'When it reads only other tables, the connector writes a heartbeat row it can confirm, so its slot keeps moving.',
     },
+    {
+      id: 'wal-message',
+      label: 'Outbox with no table',
+      worstAnomaly: 'duplicate-effect',
+      summary:
+        "The service emits the event with pg_logical_emit_message in the order's transaction; no outbox table. The connector publishes messages with prefix outbox (Debezium: pgoutput's messages option, PostgreSQL 14+).",
+    },
   ],
   hasConsumer: true,
   order: 70,

@@ -100,7 +100,7 @@ describe('outbox-cdc', () => {
 
   it('never loses or invents an event under any single fault; duplicates only reach a non-idempotent consumer', async () => {
     const { explored } = exploration;
-    expect(new Set(explored.runs.map((r) => r.variant))).toEqual(new Set(['default', 'delete-after-insert', 'heartbeat']));
+    expect(new Set(explored.runs.map((r) => r.variant))).toEqual(new Set(['default', 'delete-after-insert', 'heartbeat', 'wal-message']));
     const all = new Set(explored.runs.flatMap((r) => r.anomalies));
     expect([...all].sort()).toEqual(['duplicate-delivery', 'duplicate-effect']);
     for (const run of explored.runs) {

@@ -14,11 +14,11 @@
  *   `heartbeat.interval.ms`, as in one seed's config) may have no newer captured position to
  *   confirm when every write goes to uncaptured tables.
  */
-import type { Operation } from '../../kernel/pattern';
+import type { Operation, ProcessSpec } from '../../kernel/pattern';
 import { CLIENT_PARTICIPANT, clientProcess } from '../../actors/client';
 import { createSingleWriteServiceMachine, type OrderServiceContext, SERVICE_PARTICIPANT } from '../../actors/order-service';
 import { consumerProcess } from '../../actors/consumer';
-import { cdcConnectorProcess, HEARTBEAT_TABLE, HEARTBEAT_TABLE_NAME, OFFSETS_GROUP, OFFSETS_TOPIC } from '../../actors/cdc-connector';
+import { cdcConnectorProcess, CONNECTOR_PARTICIPANT, HEARTBEAT_TABLE, HEARTBEAT_TABLE_NAME, OFFSETS_GROUP, OFFSETS_TOPIC } from '../../actors/cdc-connector';
 import type { RowChange } from '../../actors/wal-decoder';
 import { currentOrder } from '../../actors/orders-concerned';
 import { CONSUMER_TABLES, ORDERS_TABLE, OUTBOX_TABLE } from '../../actors/postgres';
@@ -30,6 +30,7 @@ import { broker } from '../../actors/components';
 import { shipmentsOutcome } from '../../actors/outcome-sources';
 import { info } from './info';
 import { amountFor, insertOrder } from '../../actors/order-writes';
+import { outboxMessageEvent, writeOrderAndMessage } from './wal-message';
 
 export const ORDER_PLACED_TOPIC = 'OrderPlaced';
 const OUTBOX = 'service.outbox';
@@ -94,6 +95,16 @@ export function outboxEventMessage(change: RowChange): OutgoingMessage | null {
   };
 }
 
+/**
+ * wal-message: the service emits its event as a logical message instead of an outbox row, and the
+ * connector captures no table, only messages (wal-message.ts).
+ */
+function walMessageProcess(process: ProcessSpec): ProcessSpec {
+  if (process.id === SERVICE_PARTICIPANT) return { ...process, operations: { ...process.operations, 'write-order': writeOrderAndMessage } };
+  if (process.id !== CONNECTOR_PARTICIPANT) return process;
+  return cdcConnectorProcess('Connector', { captured: [], heartbeat: false, keepsRowImages: false, toMessage: outboxMessageEvent });
+}
+
 /** The position the connector stored in the broker; +0 (the run's start) until it stores one. */
 function storedPosition(committed: Record<string, Record<string, number[]>>): number {
   return committed[OFFSETS_GROUP]?.[OFFSETS_TOPIC]?.[0] ?? 0;
@@ -112,7 +123,7 @@ export const pattern = definePattern({
   inspect: async ({ runner, broker }, variant) => [
     await walRecordsInspection(
       runner,
-      variant === 'heartbeat' ? 'The connector captures outbox and cdc_heartbeat.' : 'The connector captures only outbox.',
+      variant === 'heartbeat' ? 'The connector captures outbox and cdc_heartbeat.' : variant === 'wal-message' ? 'The connector captures no table, only messages with prefix outbox.' : 'The connector captures only outbox.',
     ),
     await slotInspection(runner, storedPosition(broker.context.committed)),
   ],
@@ -129,5 +140,5 @@ export const pattern = definePattern({
       toMessage: outboxEventMessage,
     }),
     consumerProcess(ORDER_PLACED_TOPIC, 'Shipping consumer'),
-  ],
+  ].map((process) => (scenario.variant === 'wal-message' ? walMessageProcess(process) : process)),
 });

@@ -53,7 +53,7 @@ const EVENT_TYPES = { u: 'OrderUpdated', d: 'OrderDeleted' } as const;
  * exist (the lab caches no misses), so there is no key to delete.
  */
 export function invalidationMessage(change: RowChange): OutgoingMessage | null {
-  if (change.table !== ORDERS || change.op === 'c') return null;
+  if (change.table !== ORDERS || change.op === 'c' || change.op === 'm') return null;
   const id = (change.after ?? change.before)?.id;
   if (typeof id !== 'number') return null;
   const version = change.after?.version;

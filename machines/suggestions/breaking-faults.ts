@@ -45,6 +45,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     default: crash('connector.publish:2', 'duplicate-effect'),
     'delete-after-insert': crash('connector.publish:2', 'duplicate-effect'),
     heartbeat: crash('connector.publish:2', 'duplicate-effect'),
+    'mark-published': crash('connector.publish:2', 'duplicate-effect'),
+    'lost-slot': crash('connector.snapshot:1', 'lost-event'),
   },
   // The default only redelivers (the inbox stops the repeat); an expired id lets it ship twice.
   inbox: { default: crash('relay.mark:1', 'duplicate-delivery'), 'expiring-inbox': crash('relay.mark:1', 'duplicate-effect') },

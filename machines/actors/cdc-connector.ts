@@ -26,11 +26,12 @@ import { firstOrder, ordersOf } from './orders-concerned';
 import { CRASHED_STATE, restartOperation } from './process';
 import { CHANGE_SOURCES } from './change-source';
 import type { DecoderName } from './logical-decoder';
-import { describeTables, showPos, type CapturedTable, type RowImage, type StoredTuple } from './wal';
+import { describeTables, showPos, type CapturedTable, type StoredTuple } from './wal';
 import type { RowChange } from './wal-decoder';
 import { flushDueAt, KAFKA_CONNECT_OFFSET_FLUSH_INTERVAL_MS, seconds } from './cdc-offsets';
 import { changedRelations, checkRelations, keptRelations, withKeptNames, type KeptRelations } from './cdc-relations';
-import { createSlotHere, slotStatus } from './cdc-slot-loss';
+import { slotStatus } from './cdc-slot-loss';
+import { endOfOutage, snapshot } from './cdc-snapshot';
 
 export const CONNECTOR_PARTICIPANT = 'connector';
 /** Where the connector keeps its position: a consumer group of its own in the broker. */
@@ -58,7 +59,7 @@ export interface SkippedChange {
   skipped: string;
 }
 
-function isSkipped(routed: OutgoingMessage | SkippedChange | null): routed is SkippedChange {
+export function isSkipped(routed: OutgoingMessage | SkippedChange | null): routed is SkippedChange {
   return routed !== null && 'skipped' in routed;
 }
 
@@ -92,7 +93,7 @@ export interface ConnectorConfig {
   slotLoss?: { downUntil: number; operator: string };
 }
 
-interface ConnectorContext {
+export interface ConnectorContext {
   heartbeat: boolean;
   /** The decoder this run's WAL is read with, learnt when connecting. */
   decoder: DecoderName;
@@ -368,19 +369,20 @@ function connect(config: ConnectorConfig): Operation<ConnectorContext> {
 
 const OP_NAMES = { c: 'insert', u: 'update', d: 'delete' } as const;
 
-/** "2 inserts, 2 deletes on outbox": what a read found, table by table. */
-function describeChanges(changes: RowChange[]): string {
+/** "2 inserts, 2 deletes on outbox": what a read found, table by table ("skipped update": logged, not published). */
+function describeChanges(changes: RowChange[], skipped: (change: RowChange) => boolean = () => false): string {
   const tables = new Map<string, Map<string, number>>();
   for (const c of changes) {
     const table = c.table.replace(/^.*\./, '');
     const counts = tables.get(table) ?? new Map<string, number>();
-    counts.set(OP_NAMES[c.op], (counts.get(OP_NAMES[c.op]) ?? 0) + 1);
+    const op = skipped(c) ? `skipped ${OP_NAMES[c.op]}` : OP_NAMES[c.op];
+    counts.set(op, (counts.get(op) ?? 0) + 1);
     tables.set(table, counts);
   }
   return [...tables].map(([table, counts]) => `${[...counts].map(([op, n]) => plural(n, op)).join(', ')} on ${table}`).join('; ');
 }
 
-function plural(n: number, noun: string): string {
+export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
@@ -432,17 +434,17 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
       }
       const routed = committed.map((c) => config.toMessage(c));
       const messages = routed.filter((m): m is OutgoingMessage => m !== null && !isSkipped(m));
-      const skipped = routed.filter(isSkipped);
-      for (const s of skipped) ctx.emit({ from: ctx.actor, to: ctx.actor, kind: 'error', label: `WARN ${s.skipped}`, ok: false });
-      const skippedNote = skipped.length > 0 ? `; ${skipped.length} skipped` : '';
+      for (const r of routed) if (isSkipped(r)) ctx.emit({ from: ctx.actor, to: ctx.actor, kind: 'error', label: `WARN ${r.skipped}`, ok: false });
+      const skipped = (c: RowChange) => isSkipped(routed[committed.indexOf(c)] ?? null);
       return {
         event: { type: 'CHANGES', messages, end, images, tables, at: ctx.now },
         orders: ordersOf(messages),
         caption: droppedTx
-          ? `The connector reads ${count(true)}: ${describeChanges(committed)}; tx ${rolledBack.join(', ')} aborted.`
+          ? // With skipped changes named too, the count goes: captions stay under 15 words.
+            `The connector reads ${routed.some(isSkipped) ? '' : `${count(true)}: `}${describeChanges(committed, skipped)}; tx ${rolledBack.join(', ')} aborted.`
           : relationChange
-            ? `The connector reads ${describeChanges(committed)}, under new columns${skippedNote}.`
-            : `The connector reads ${count(false)}: ${describeChanges(committed)}${skippedNote}.`,
+            ? `The connector reads ${describeChanges(committed, skipped)}, under new columns.`
+            : `The connector reads ${count(false)}: ${describeChanges(committed, skipped)}.`,
       };
     },
   };
@@ -539,51 +541,6 @@ const heartbeat: Operation<ConnectorContext> = {
   },
 };
 
-/**
- * With snapshot.mode=when_needed, after its slot was lost and dropped: a new slot where the WAL
- * is now, and every row of the captured tables read in one REPEATABLE READ transaction and routed
- * as if inserted (Debezium marks them op `r`; the outbox router passes them on like inserts).
- * Streaming goes on from the new slot's start: nothing between the old offset and it is read.
- */
-function snapshot(config: ConnectorConfig): Operation<ConnectorContext> {
-  return {
-    faults: [],
-    crashable: true,
-    latencyMs: 5,
-    intent: () => 'taking a snapshot of the captured tables',
-    async run(ctx) {
-      const decoder = ctx.context.decoder;
-      const slot = await slotStatus(ctx.db, decoder);
-      if (!slot.ok) return { event: { type: 'READ_FAILED' }, caption: 'The connector cannot look up its slot and tries again.' };
-      let pos = slot.value.restartPos ?? 0;
-      const created = !slot.value.exists;
-      if (created) {
-        const made = await createSlotHere(ctx.db, decoder);
-        if (!made.ok) return { event: { type: 'READ_FAILED' }, caption: 'The connector cannot create its slot and tries again.' };
-        pos = made.value;
-      }
-      const read = await ctx.db.transaction(`snapshot ${config.captured.join(', ')}`, async (tx) => {
-        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-        const rows: { table: string; row: RowImage }[] = [];
-        for (const table of config.captured) {
-          for (const row of (await tx.query<RowImage>(`SELECT * FROM ${table} ORDER BY 1`)).rows) rows.push({ table, row });
-        }
-        return rows;
-      });
-      if (!read.ok) return { event: { type: 'READ_FAILED' }, caption: 'The connector fails to read its snapshot and tries again.' };
-      const routed = read.value.map(({ table, row }) => config.toMessage({ table, op: 'c', before: null, after: row, tx: 0, pos }));
-      const messages = routed.filter((m): m is OutgoingMessage => m !== null && !isSkipped(m));
-      const tables = config.captured.map((t) => t.replace(/^.*\./, '')).join(', ');
-      const name = CHANGE_SOURCES[decoder].slot;
-      return {
-        event: { type: 'SNAPSHOT', messages, end: pos, images: {}, tables: ctx.context.tables, at: ctx.now },
-        orders: ordersOf(messages),
-        caption: `The connector ${created ? `creates slot ${name} at ${showPos(pos)}, ` : ''}snapshots ${tables}: ${plural(read.value.length, 'row')}.`,
-      };
-    },
-  };
-}
-
 /** The connector's position (in memory, ahead of the flushed one between flushes), as the inspections show it. */
 export function connectorPosition(context: unknown): number | null {
   return (context as ConnectorContext | undefined)?.position ?? null;
@@ -602,7 +559,7 @@ export function cdcConnectorProcess(label: string, config: ConnectorConfig): Pro
       'advance-slot': advanceSlot,
       heartbeat,
       ...(config.slotLoss ? { snapshot: snapshot(config) } : {}),
-      restart: restartOperation(label),
+      restart: config.slotLoss ? endOfOutage(restartOperation(label)) : restartOperation(label),
     },
   };
 }

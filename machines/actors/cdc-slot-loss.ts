@@ -52,7 +52,7 @@ export const CHECKPOINTER_PARTICIPANT = 'checkpointer';
 export interface SlotStatus {
   exists: boolean;
   lost: boolean;
-  /** Where the slot may be read from again, relative to the run's start. */
+  /** Where the slot streams from (a logical slot's confirmed position), relative to the run's start. */
   restartPos: number | null;
 }
 
@@ -61,7 +61,8 @@ export async function slotStatus(db: TracedDatabase, decoder: DecoderName): Prom
   const slot = CHANGE_SOURCES[decoder].slot;
   const result = await db.statement<{ slot_name: string | null; wal_status: string | null; restart_pos: number | null }>(
     `look up slot ${slot} (pg_replication_slots)`,
-    `SELECT s.slot_name, coalesce(l.wal_status, s.wal_status) AS wal_status, pg_wal_lsn_diff(s.restart_lsn, o.origin_lsn)::int AS restart_pos
+    // A logical slot's restart_lsn can lie before the position it confirmed; where it streams from is the latter.
+    `SELECT s.slot_name, coalesce(l.wal_status, s.wal_status) AS wal_status, pg_wal_lsn_diff(coalesce(s.confirmed_flush_lsn, s.restart_lsn), o.origin_lsn)::int AS restart_pos
      FROM service.wal_origin o
      LEFT JOIN pg_replication_slots s ON s.slot_name = $1
      LEFT JOIN (SELECT slot_name, 'lost' AS wal_status FROM ${SLOT_LOSS_TABLE_NAME}) l ON l.slot_name = $1`,
@@ -103,9 +104,12 @@ export async function dropLostSlot(db: TracedDatabase, slot: string): Promise<Da
   return db.statement('forget the invalidation', `DELETE FROM ${SLOT_LOSS_TABLE_NAME} WHERE slot_name = $1`, [slot]);
 }
 
-/** Before each run: no invalidation carried over, and no slot left lost by an earlier run. */
+/**
+ * Before each run: no invalidation carried over. TRUNCATE, not DELETE: a fresh file, so the
+ * run's insert into it logs the same record every time (a reused page would log another).
+ */
 export async function clearSlotLoss(runner: SqlRunner): Promise<void> {
-  await runner.exec(`DELETE FROM ${SLOT_LOSS_TABLE_NAME}`);
+  await runner.exec(`TRUNCATE ${SLOT_LOSS_TABLE_NAME}`);
 }
 
 /** The slot inspection as a slot that can be lost shows it: the lab's verdict in place of Postgres'. */

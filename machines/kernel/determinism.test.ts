@@ -15,7 +15,8 @@ describe('determinism', () => {
         expect(second, `seed ${seed} ${pattern}`).toBe(first);
       }
     }
-  });
+    // 72 runs with snapshots; the CDC connector's runs wait for its offset flush.
+  }, 180_000);
 
   // WAL positions grow across runs on one instance; every figure shown must be relative to the run.
   it('gives the same WAL records and slot figures on a second run of a CDC scenario', async () => {

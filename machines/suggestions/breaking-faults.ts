@@ -54,7 +54,7 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
   'kafka-transactions': { default: crash('service.publish:1', 'lost-event'), 'read-uncommitted': crash('service.publish:1', 'lost-event') },
   'cdc-table': {
     default: crash('connector.publish:2', 'duplicate-effect'),
-    'renamed-column': crash('service.place-order:2', 'lost-event'),
+    'renamed-column': crash('connector.publish:2', 'lost-event'),
   },
   // A crash after the publish and before its checkpoint runs step 2 again on recovery.
   'durable-execution': {

@@ -18,6 +18,7 @@ export const OPERATOR_REACTION_MS = 500;
 
 /** A table of the service's with an index big enough that rebuilding it writes over 1 MB of WAL. */
 export const HISTORY_TABLE_NAME = 'service.order_history';
+export const HISTORY_INDEX = 'service.order_history_note';
 export const HISTORY_TABLE = [
   `CREATE TABLE ${HISTORY_TABLE_NAME} (
   id integer PRIMARY KEY,
@@ -60,7 +61,7 @@ const reindex: Operation<OperatorContext> = {
   latencyMs: 20,
   intent: () => 'rebuilding an index',
   async run(ctx) {
-    await ctx.db.statement('rebuild a bloated index', 'REINDEX INDEX service.order_history_note');
+    await ctx.db.statement('rebuild a bloated index', `REINDEX INDEX ${HISTORY_INDEX}`);
     return { event: { type: 'REINDEXED' }, caption: 'The operator rebuilds index order_history_note (REINDEX) while the connector is down.' };
   },
 };

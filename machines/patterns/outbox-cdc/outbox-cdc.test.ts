@@ -163,7 +163,7 @@ describe('outbox-cdc: the outbox event router', () => {
     expect(wal.filter((r) => r.includes('UPDATE'))).toHaveLength(2);
     const warnings = result.trace.filter((e) => e.from === 'connector' && e.label.startsWith('WARN EventRouter: unexpected update'));
     expect(warnings).toHaveLength(2);
-    expect(result.steps.find((s) => s.operation === 'poll' && /2 updates on outbox; 2 skipped/.test(s.caption))).toBeDefined();
+    expect(result.steps.find((s) => s.operation === 'poll' && /2 inserts, 2 skipped updates on outbox\./.test(s.caption))).toBeDefined();
     expect(last(result).topics[0]!.messages.map((m) => m.orderId).sort()).toEqual([1, 2]);
     expect(table(last(result), 'service.outbox').rows.every((r) => r.published === true)).toBe(true);
   });

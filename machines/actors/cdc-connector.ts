@@ -436,15 +436,16 @@ function poll(config: ConnectorConfig): Operation<ConnectorContext> {
       const messages = routed.filter((m): m is OutgoingMessage => m !== null && !isSkipped(m));
       for (const r of routed) if (isSkipped(r)) ctx.emit({ from: ctx.actor, to: ctx.actor, kind: 'error', label: `WARN ${r.skipped}`, ok: false });
       const skipped = (c: RowChange) => isSkipped(routed[committed.indexOf(c)] ?? null);
+      // With skipped changes named too, the count goes: captions stay under 15 words.
+      const counted = (short: boolean) => (routed.some(isSkipped) ? '' : `${count(short)}: `);
       return {
         event: { type: 'CHANGES', messages, end, images, tables, at: ctx.now },
         orders: ordersOf(messages),
         caption: droppedTx
-          ? // With skipped changes named too, the count goes: captions stay under 15 words.
-            `The connector reads ${routed.some(isSkipped) ? '' : `${count(true)}: `}${describeChanges(committed, skipped)}; tx ${rolledBack.join(', ')} aborted.`
+          ? `The connector reads ${counted(true)}${describeChanges(committed, skipped)}; tx ${rolledBack.join(', ')} aborted.`
           : relationChange
             ? `The connector reads ${describeChanges(committed, skipped)}, under new columns.`
-            : `The connector reads ${count(false)}: ${describeChanges(committed, skipped)}.`,
+            : `The connector reads ${counted(false)}${describeChanges(committed, skipped)}.`,
       };
     },
   };

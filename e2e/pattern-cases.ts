@@ -60,7 +60,23 @@ export const PATTERN_CASES: PatternCase[] = [
     query: 'faults=crash@connector.store-position:1',
     expect: ['duplicate-delivery', 'duplicate-effect'],
     absent: ['lost-event', 'phantom-event'],
-    evidence: 'OrderPlaced/p0@1',
+    evidence: 'outbox.event.Order/p0@1',
+  },
+  {
+    // The router warns on the UPDATEs and skips them; a crash before the flush still re-sends.
+    pattern: 'outbox-cdc',
+    query: 'variant=mark-published&faults=crash@connector.store-position:1',
+    expect: ['duplicate-delivery', 'duplicate-effect'],
+    absent: ['lost-event', 'phantom-event'],
+    evidence: 'outbox.event.Order/p0@1',
+  },
+  {
+    // The slot is invalidated while the connector is down; the new snapshot finds an empty outbox.
+    pattern: 'outbox-cdc',
+    query: 'variant=lost-slot',
+    expect: ['lost-event'],
+    absent: ['phantom-event', 'duplicate-effect'],
+    evidence: 'service.orders id=1',
   },
   {
     // No outbox table: the event is a logical message in the order's transaction, replayed the same way.

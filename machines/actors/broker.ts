@@ -173,6 +173,7 @@ export class Broker {
             orderId: m.orderId,
             ...(m.op ? { op: m.op } : {}),
             ...(m.payload !== undefined ? { payload: m.payload } : {}),
+            ...(m.headers ? { headers: m.headers } : {}),
             deliveries: this.context.deliveries[messageRef(m)] ?? 0,
             ...(m.transaction ? { transaction: { id: m.transaction, state: transactionStateOf(this.context, m)! } } : {}),
             ...(m.control ? { control: m.control } : {}),

@@ -78,7 +78,9 @@ const apply: Operation<ConsumerContext> = {
           amount as number,
         ]);
       } else {
-        await tx.query('UPDATE consumer.shipments SET cancelled_at = $2 WHERE order_id = $1 AND cancelled_at IS NULL', [message.orderId, at]);
+        const cancelled = await tx.query('UPDATE consumer.shipments SET cancelled_at = $2 WHERE order_id = $1 AND cancelled_at IS NULL', [message.orderId, at]);
+        // A deletion of an order it never shipped (its insert was skipped): nothing to cancel.
+        if (cancelled.affectedRows === 0) return 'nothing to cancel' as const;
       }
       return 'applied' as const;
     });
@@ -91,7 +93,9 @@ const apply: Operation<ConsumerContext> = {
       caption:
         result.value === 'skipped'
           ? `The consumer skips ${message.eventId}: processed_events already has it.`
-          : `The consumer ${effect} order ${message.orderId}.`,
+          : result.value === 'nothing to cancel'
+            ? `The consumer finds no shipment of order ${message.orderId} to cancel.`
+            : `The consumer ${effect} order ${message.orderId}.`,
     };
   },
 };

@@ -143,6 +143,8 @@ export interface TopicMessage {
   op?: 'c' | 'u' | 'd';
   /** The event's body (JSON text), when it has one worth showing. */
   payload?: string;
+  /** Record headers, when the producer set any. */
+  headers?: Record<string, string>;
   /** How many times a consumer fetched this message. */
   deliveries: number;
   /** Written inside a transaction: which, and where it stands now. */

@@ -46,6 +46,8 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
     'delete-after-insert': crash('connector.publish:2', 'duplicate-effect'),
     heartbeat: crash('connector.publish:2', 'duplicate-effect'),
     'wal-message': crash('connector.publish:2', 'duplicate-effect'),
+    'mark-published': crash('connector.publish:2', 'duplicate-effect'),
+    'lost-slot': crash('connector.snapshot:1', 'lost-event'),
   },
   // The default only redelivers (the inbox stops the repeat); an expired id lets it ship twice.
   inbox: { default: crash('relay.mark:1', 'duplicate-delivery'), 'expiring-inbox': crash('relay.mark:1', 'duplicate-effect') },
@@ -53,7 +55,7 @@ export const BREAKING_FAULTS: Readonly<Record<string, Readonly<Record<string, Br
   'kafka-transactions': { default: crash('service.publish:1', 'lost-event'), 'read-uncommitted': crash('service.publish:1', 'lost-event') },
   'cdc-table': {
     default: crash('connector.publish:2', 'duplicate-effect'),
-    'renamed-column': crash('service.place-order:2', 'lost-event'),
+    'renamed-column': crash('connector.publish:2', 'lost-event'),
   },
   // A crash after the publish and before its checkpoint runs step 2 again on recovery.
   'durable-execution': {

@@ -15,6 +15,8 @@ export interface OutgoingMessage {
   payload?: string;
   /** Where the source put the event in its own order (an outbox row id), so order can be checked. */
   sourceSeq?: number;
+  /** Record headers, as Kafka carries them beside key and value (the outbox event router puts the event id in `id`). */
+  headers?: Record<string, string>;
 }
 
 export interface StoredMessage extends OutgoingMessage {

@@ -66,13 +66,61 @@ describe('cdc-table', () => {
     expect(await cdc().crash('connector.store-position:1').idempotent().anomalies()).toEqual(['duplicate-delivery']);
   });
 
-  it('breaks the consumer when the service renames a column: the change arrives, its parse finds nothing', async () => {
+  it('renames the column mid-stream: the change before it parses, every change after it carries the new name', async () => {
     const result = await cdc().variant('renamed-column').run({ captureSnapshots: true });
-    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['lost-event', 'order 1']]);
-    const created = inspection(last(result), 'change events').rows.find((e) => e.op === 'c')!;
-    expect(parse(created.after)).toMatchObject({ id: 1, total_cents: 1250 });
-    expect(parse(created.after)).not.toHaveProperty('amount_cents');
+    const rename = result.steps.find((s) => s.operation === 'rename-column')!;
+    const firstPlace = result.steps.find((s) => s.operation === 'place-order')!;
+    expect(rename.index).toBeGreaterThan(firstPlace.index);
+    expect(result.trace.some((e) => e.sql?.some((q) => q.includes('RENAME COLUMN amount_cents TO total_cents')))).toBe(true);
+    const events = inspection(last(result), 'change events').rows;
+    const created1 = events.find((e) => e.op === 'c' && e.key === '1')!;
+    const created2 = events.find((e) => e.op === 'c' && e.key === '2')!;
+    const updated1 = events.find((e) => e.op === 'u')!;
+    // Before: written under the old name, streamed under it (pgoutput's RELATION as of that change).
+    expect(parse(created1.after)).toMatchObject({ id: 1, amount_cents: 1250 });
+    // After: the new name, from the next change on; the old row image of the update too.
+    expect(parse(created2.after)).toMatchObject({ id: 2, total_cents: 1500 });
+    expect(parse(created2.after)).not.toHaveProperty('amount_cents');
+    expect(parse(updated1.before)).toMatchObject({ total_cents: 1250 });
+    expect(parse(updated1.after)).toMatchObject({ total_cents: 1750 });
+    expect(result.trace.some((e) => e.from === 'connector' && /^RELATION service\.orders: columns changed in tx \d+$/.test(e.label))).toBe(true);
+    // The consumer: the first insert parses, the rest does not.
+    expect(result.steps.some((s) => s.caption === 'The consumer creates a shipment for order 1.')).toBe(true);
+    expect(result.steps.some((s) => /finds no after\.amount_cents for order 2/.test(s.caption))).toBe(true);
     expect(result.steps.some((s) => /finds no after\.amount_cents for order 1/.test(s.caption))).toBe(true);
+    // Order 2 is cancelled later, so only the change to order 1 is owed: its shipment keeps the old amount.
+    expect(table(last(result), 'consumer.shipments').rows.map((r) => [r.order_id, r.amount_cents])).toEqual([[1, 1250]]);
+    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['lost-event', 'order 1']]);
+    expect(result.outcome.anomalies[0]!.evidence).toEqual([
+      { ref: 'service.orders id=1', detail: 'total_cents = 1750 in the source of truth' },
+      { ref: 'lab.service.orders/p0@1', detail: 'OrderUpdated, delivered once, never applied' },
+      { ref: 'consumer.shipments id=1', detail: 'amount_cents = 1250' },
+    ]);
+  });
+
+  it('keeps the names a change was written with when a restart makes it read them again', async () => {
+    // Crash before the first flush: everything is read again, from +0, after the rename.
+    const result = await cdc().variant('renamed-column').crash('connector.store-position:1').run({ captureSnapshots: true });
+    const events = inspection(last(result), 'change events').rows.filter((e) => e.key === '1' && e.op === 'c');
+    expect(events).toHaveLength(2);
+    for (const e of events) expect(parse(e.after)).toMatchObject({ amount_cents: 1250 });
+    const updates = inspection(last(result), 'change events').rows.filter((e) => e.op === 'u');
+    expect(updates).toHaveLength(2);
+    for (const u of updates) expect(parse(u.after)).toMatchObject({ total_cents: 1750 });
+    // The first insert was applied twice; the update, under its new name, still never.
+    expect(new Set(result.outcome.anomalies.map((a) => a.id))).toEqual(new Set(['lost-event', 'duplicate-delivery', 'duplicate-effect']));
+  });
+
+  it('streams the new name after a restart that follows the flush: the column list does not go back', async () => {
+    const clean = await cdc().variant('renamed-column').orders(0, 3000).run();
+    const flush = clean.steps.find((s) => s.operation === 'advance-slot')!;
+    const pollAfter = clean.steps.filter((s) => s.operation === 'poll' && s.index > flush.index)[0]!;
+    const result = await cdc().variant('renamed-column').orders(0, 3000).crash(pollAfter.point).run({ captureSnapshots: true });
+    expect(result.steps.find((s) => s.struck)!.point).toBe(pollAfter.point);
+    const created2 = inspection(last(result), 'change events').rows.find((e) => e.op === 'c' && e.key === '2')!;
+    expect(parse(created2.after)).toMatchObject({ total_cents: 1500 });
+    expect(table(last(result), 'service.cdc_connector_state').rows[0]!.relations).toContain('total_cents');
+    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['lost-event', 'order 1']]);
   });
 
   it('loses and invents nothing under any single fault with the table it was built for; a renamed column loses events with none', async () => {

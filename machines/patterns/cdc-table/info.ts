@@ -21,20 +21,22 @@ export const info: PatternInfo = {
       id: 'default',
       label: 'Stream row changes',
       worstAnomaly: 'duplicate-effect',
-      summary: 'The connector turns each committed INSERT, UPDATE and DELETE of orders into a c/u/d event with before and after.',
+      summary:
+        'The connector turns each committed INSERT, UPDATE and DELETE of orders into a c/u/d event with before and after, and flushes its offset every 2 s of simulated time (Kafka Connect default: 60 s).',
     },
     {
       id: 'renamed-column',
       label: 'Column renamed upstream',
       worstAnomaly: 'lost-event',
-      summary: 'The service calls the column total_cents now; the consumer still reads after.amount_cents.',
+      summary:
+        'After the first order the service renames amount_cents to total_cents. Changes before it still parse; from the next one on the connector sends the new name, as Debezium does, and the consumer finds no amount.',
     },
   ],
   hasConsumer: true,
   order: 80,
   faultTargets: {
     client: ['send-order'],
-    service: ['place-order', 'change-order', 'cancel-order', 'restart'],
+    service: ['place-order', 'change-order', 'cancel-order', 'rename-column', 'restart'],
     connector: ['connect', 'poll', 'publish', 'store-position', 'advance-slot', 'heartbeat', 'restart'],
     consumer: ['fetch', 'apply', 'commit-offset', 'restart'],
   },

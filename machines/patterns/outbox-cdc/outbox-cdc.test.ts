@@ -6,6 +6,7 @@ import { useExploration } from '../../testing/exploration';
 import { useLabPostgres } from '../../testing/postgres';
 import { pattern as outboxCdc } from './pattern';
 import { anomalyProfile } from './profile';
+import { LAB_OFFSET_FLUSH_INTERVAL_MS } from '../../actors/cdc-offsets';
 
 const postgres = useLabPostgres();
 // The one exploration of outbox-cdc this test run makes; every test below that needs one reads it.
@@ -22,7 +23,7 @@ const last = (result: RunResult) => result.snapshots!.at(-1)!;
 const retained = (snapshot: WorldSnapshot) => Number(inspection(snapshot, 'replication slot').rows[0]!.retained_bytes);
 
 describe('outbox-cdc', () => {
-  it('publishes committed outbox inserts decoded from the real WAL, to the topic named by event_type', async () => {
+  it('routes committed outbox inserts decoded from the real WAL as the outbox event router does', async () => {
     const result = await cdc().run({ captureSnapshots: true });
     expect(result.outcome.consistent).toBe(true);
     const wal = inspection(last(result), 'write-ahead log').rows;
@@ -32,13 +33,16 @@ describe('outbox-cdc', () => {
       expect(wal.some((r) => r.tx === insert.tx && r.record === 'COMMIT')).toBe(true);
     }
     const topics = last(result).topics;
-    expect(topics.map((t) => t.topic)).toEqual(['OrderPlaced']);
-    expect(topics[0]!.messages.map((m) => [m.key, m.eventId, m.orderId])).toEqual(
+    // route.by.field=aggregate_type → outbox.event.Order; key = aggregate id; the event id in an `id` header; payload as the value.
+    expect(topics.map((t) => t.topic)).toEqual(['outbox.event.Order']);
+    expect(topics[0]!.messages.map((m) => [m.key, m.headers, m.orderId])).toEqual(
       expect.arrayContaining([
-        ['1', 'evt-1', 1],
-        ['2', 'evt-2', 2],
+        ['1', { id: 'evt-1' }, 1],
+        ['2', { id: 'evt-2' }, 2],
       ]),
     );
+    const outbox = table(last(result), 'service.outbox').rows;
+    for (const m of topics[0]!.messages) expect(m.payload).toBe(outbox.find((r) => r.event_id === m.headers!.id)!.payload);
     // No raw LSN (like 0/1702960) ever reaches the trace: positions are offsets from the run's start.
     expect(JSON.stringify(result.trace)).not.toMatch(/\b[0-9A-F]{1,8}\/[0-9A-F]{6,8}\b/);
   });
@@ -98,14 +102,110 @@ describe('outbox-cdc', () => {
     expect(beating.outcome.consistent).toBe(true);
   });
 
-  it('never loses or invents an event under any single fault; duplicates only reach a non-idempotent consumer', async () => {
+  it('never loses or invents an event under any single fault while its slot lives; duplicates only reach a non-idempotent consumer', async () => {
     const { explored } = exploration;
-    expect(new Set(explored.runs.map((r) => r.variant))).toEqual(new Set(['default', 'delete-after-insert', 'heartbeat', 'wal-message']));
-    const all = new Set(explored.runs.flatMap((r) => r.anomalies));
+    expect(new Set(explored.runs.map((r) => r.variant))).toEqual(new Set(['default', 'delete-after-insert', 'heartbeat', 'wal-message', 'mark-published', 'lost-slot']));
+    const all = new Set(explored.runs.filter((r) => r.variant !== 'lost-slot').flatMap((r) => r.anomalies));
     expect([...all].sort()).toEqual(['duplicate-delivery', 'duplicate-effect']);
+    // A lost slot loses events with no fault at all.
+    const lostSlotClean = explored.runs.filter((r) => r.variant === 'lost-slot' && r.faults.length === 0);
+    for (const run of lostSlotClean) expect(run.anomalies).toEqual(['lost-event']);
     for (const run of explored.runs) {
       if (run.idempotentConsumer) expect(run.anomalies, JSON.stringify(run.faults)).not.toContain('duplicate-effect');
     }
+  });
+});
+
+describe('outbox-cdc: offsets flushed on a timer, as Kafka Connect does', () => {
+  it('stores no position until the flush interval is up, and advances the slot only after the flush', async () => {
+    const result = await cdc().orders(0, 700).run({ captureSnapshots: true });
+    const firstStore = result.steps.find((s) => s.operation === 'store-position')!;
+    const publishes = result.steps.filter((s) => s.operation === 'publish');
+    // Two batches (polls at ~0.5 s and ~1 s), one flush for both, at the 2 s tick.
+    expect(publishes).toHaveLength(2);
+    expect(publishes.every((p) => p.index < firstStore.index)).toBe(true);
+    expect(firstStore.t).toBeGreaterThanOrEqual(LAB_OFFSET_FLUSH_INTERVAL_MS);
+    expect(firstStore.caption).toMatch(/flushes offset \+\d+ \(every 2 s; Kafka Connect: 60 s\)/);
+    const slotAt = (step: number) => inspection(result.snapshots![step]!, 'replication slot').rows[0]!;
+    const offsetsAt = (step: number) => inspection(result.snapshots![step]!, 'connector offsets').rows[0]!;
+    // Read to the end of both batches in memory, flushed nowhere, slot still at the run's start.
+    expect(offsetsAt(firstStore.index - 1).flushed).toBe('+0');
+    expect(Number(offsetsAt(firstStore.index - 1).unflushed_bytes)).toBeGreaterThan(0);
+    expect(slotAt(firstStore.index).restart_lsn).toBe('+0');
+    const advance = result.steps.find((s) => s.operation === 'advance-slot')!;
+    expect(advance.index).toBe(firstStore.index + 1);
+    expect(slotAt(advance.index).restart_lsn).toBe(offsetsAt(advance.index).flushed);
+    expect(offsetsAt(advance.index).offset_flush_interval_ms).toBe(2000);
+    expect(offsetsAt(advance.index).kafka_connect_default_ms).toBe(60000);
+  });
+
+  it('re-sends both changes after a crash that comes after two publishes and before the flush', async () => {
+    const result = await cdc().orders(0, 700).crash('connector.store-position:1').run();
+    const crashAt = result.steps.find((s) => s.struck)!.index;
+    // Each order went out in its own batch before the crash …
+    expect(result.steps.filter((s) => s.operation === 'publish' && s.index < crashAt)).toHaveLength(2);
+    // … and both go out again: a per-batch store would have re-sent only the second.
+    const duplicates = result.outcome.anomalies.filter((a) => a.id === 'duplicate-delivery').map((a) => a.subject);
+    expect(duplicates).toEqual(['order 1', 'order 2']);
+    expect(result.steps.filter((s) => s.operation === 'connect').map((s) => s.caption)).toEqual([
+      expect.stringMatching(/resumes at WAL \+0\./),
+      expect.stringMatching(/resumes at WAL \+0\./),
+    ]);
+    expect(result.outcome.anomalies.some((a) => a.id === 'lost-event' || a.id === 'phantom-event')).toBe(false);
+  });
+});
+
+describe('outbox-cdc: the outbox event router', () => {
+  it('logs an UPDATE on the outbox as a warning and skips it (table.op.invalid.behavior=warn)', async () => {
+    const result = await cdc().variant('mark-published').run({ captureSnapshots: true });
+    expect(result.outcome.consistent).toBe(true);
+    const wal = inspection(last(result), 'write-ahead log').rows.filter((r) => r.relation === 'outbox').map((r) => String(r.record));
+    expect(wal.filter((r) => r.includes('UPDATE'))).toHaveLength(2);
+    const warnings = result.trace.filter((e) => e.from === 'connector' && e.label.startsWith('WARN EventRouter: unexpected update'));
+    expect(warnings).toHaveLength(2);
+    expect(result.steps.find((s) => s.operation === 'poll' && /2 inserts, 2 skipped updates on outbox\./.test(s.caption))).toBeDefined();
+    expect(last(result).topics[0]!.messages.map((m) => m.orderId).sort()).toEqual([1, 2]);
+    expect(table(last(result), 'service.outbox').rows.every((r) => r.published === true)).toBe(true);
+  });
+
+  it('drops a DELETE on the outbox without a word', async () => {
+    const result = await cdc().variant('delete-after-insert').run();
+    expect(result.trace.some((e) => e.label.startsWith('WARN'))).toBe(false);
+    expect(result.steps.some((s) => /2 inserts, 2 deletes on outbox\./.test(s.caption))).toBe(true);
+  });
+});
+
+describe('outbox-cdc: a slot lost while the connector is down', () => {
+  it('invalidates the slot from the WAL it really retains; the new snapshot finds nothing; the orders are lost', async () => {
+    const result = await cdc().variant('lost-slot').run({ captureSnapshots: true });
+    const step = (op: string) => result.steps.find((s) => s.operation === op)!;
+    const slotAt = (index: number) => inspection(result.snapshots![index]!, 'replication slot').rows[0]!;
+    // The index rebuild writes real WAL, more than the lab's 1 MB limit, while the slot holds it.
+    expect(Number(slotAt(step('reindex').index).retained_bytes)).toBeGreaterThan(1024 * 1024);
+    expect(slotAt(step('reindex').index).wal_status).not.toBe('lost');
+    expect(step('checkpoint').caption).toMatch(/keeps over 1 MB of WAL: lost/);
+    expect(slotAt(step('checkpoint').index)).toMatchObject({ wal_status: 'lost', restart_lsn: null });
+    // The connector notices when it comes back, and its task fails; the operator drops the slot.
+    const connects = result.steps.filter((s) => s.operation === 'connect');
+    expect(connects[0]!.caption).toMatch(/task fails: slot cdc was invalidated/);
+    expect(result.steps.find((s) => s.operation === 'drop-slot')!.index).toBeGreaterThan(connects[0]!.index);
+    // snapshot.mode=when_needed: its offset is gone, it makes a new slot and snapshots the outbox, emptied at each insert.
+    expect(connects[1]!.caption).toMatch(/offset \+0 is gone from the server: when_needed snapshots/);
+    expect(step('snapshot').caption).toMatch(/creates slot cdc at \+\d+, snapshots outbox: 0 rows\./);
+    expect(table(last(result), 'service.outbox').rows).toEqual([]);
+    expect(last(result).topics).toEqual([]);
+    // Decided by the checker from the tables: both orders committed, neither shipped.
+    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([
+      ['lost-event', 'order 1'],
+      ['lost-event', 'order 2'],
+    ]);
+    expect(result.outcome.anomalies[0]!.evidence.map((e) => e.ref)).toEqual(['service.orders id=1', 'topics', 'consumer.shipments']);
+  });
+
+  it('streams on from the new slot: an order placed after the recovery goes out', async () => {
+    const result = await cdc().variant('lost-slot').orders(0, 3000).run();
+    expect(result.outcome.anomalies.map((a) => [a.id, a.subject])).toEqual([['lost-event', 'order 1']]);
+    expect(result.steps.find((s) => s.operation === 'publish')!.caption).toMatch(/order 2 to outbox\.event\.Order/);
   });
 });
 

@@ -13,6 +13,7 @@ import type { OrderServiceContext } from '../../actors/order-service';
 import { amountFor, insertOrder } from '../../actors/order-writes';
 import { currentOrder } from '../../actors/orders-concerned';
 import type { RowChange } from '../../actors/wal-decoder';
+import { outboxTopic } from './event-router';
 
 export const OUTBOX_MESSAGE_PREFIX = 'outbox';
 
@@ -61,9 +62,22 @@ export const writeOrderAndMessage: Operation<OrderServiceContext> = {
   },
 };
 
-/** A transactional message with the outbox prefix becomes a message on the topic its eventType names. */
+/**
+ * A transactional message with the outbox prefix, routed as the outbox event router routes a row:
+ * to `outbox.event.<aggregate type>`, keyed by the aggregate id, the event id in an `id` header.
+ * (Debezium publishes messages to its own `<prefix>.message` topic; decoding the content and
+ * routing it is a transform chain, which the lab folds into one step.)
+ */
 export function outboxMessageEvent(change: RowChange): OutgoingMessage | null {
   if (change.op !== 'm' || change.table !== OUTBOX_MESSAGE_PREFIX || typeof change.after?.content !== 'string') return null;
   const event = JSON.parse(change.after.content) as OutboxMessage;
-  return { topic: event.eventType, key: event.aggregateId, eventId: event.eventId, eventType: event.eventType, orderId: Number(event.aggregateId) };
+  return {
+    topic: outboxTopic(event.aggregateType),
+    key: event.aggregateId,
+    eventId: event.eventId,
+    eventType: event.eventType,
+    orderId: Number(event.aggregateId),
+    payload: JSON.stringify(event.payload),
+    headers: { id: event.eventId },
+  };
 }

@@ -30,6 +30,6 @@ describe('outbox-cdc, wal-message', () => {
     const wal = find(lastSnapshot(result).inspections!, 'write-ahead log').rows;
     expect(wal.filter((r) => r.rmgr === 'LogicalMessage')).toHaveLength(2);
     const published = result.steps.filter((s) => /publishes OrderPlaced/.test(s.caption)).map((s) => s.caption);
-    expect(published).toEqual(['The connector publishes OrderPlaced for order 2 to OrderPlaced.']);
+    expect(published).toEqual(['The connector publishes OrderPlaced for order 2 to outbox.event.Order.']);
   });
 });

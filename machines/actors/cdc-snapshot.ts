@@ -6,7 +6,7 @@
 import type { Operation } from '../kernel/pattern';
 import type { OutgoingMessage } from './broker';
 import { CHANGE_SOURCES } from './change-source';
-import { isSkipped, plural, type ConnectorConfig, type ConnectorContext } from './cdc-connector';
+import { isSkipped, plural, type ConnectorConfig, type ConnectorContext } from './cdc-connector-model';
 import { seconds } from './cdc-offsets';
 import { createSlotHere, slotStatus } from './cdc-slot-loss';
 import { ordersOf } from './orders-concerned';

@@ -25,14 +25,14 @@ export const info: PatternInfo = {
       label: 'Compensations retried',
       worstAnomaly: 'duplicate-effect',
       summary:
-        'The order service commits the order, PENDING, with the saga\'s first log entry. The orchestrator logs each step as started, calls the stock service (reserve) and the payment service (charge), logs the answer, and confirms the order in one transaction with its last entry. A refused step turns the saga back: every step it started is undone, newest first (refund, release), and the order cancelled. Order 2 shows it with no fault armed, its card too low for 15 EUR. A compensation that fails is retried from the log until it holds, and a crashed orchestrator resumes from the log, calling again any step left without an answer. Each call carries the step\'s idempotency key, so a repeat is recognised; with the switch off every attempt gets a new key and a retried charge is a second charge. The storefront\'s reads show the saga half-way: stock taken for a PENDING order. Real engines do the bookkeeping for you: Temporal records an event history and retries activities with backoff (no attempt limit by default), an AWS Step Functions Retry rule makes three retries unless told otherwise and Catch routes a failure to compensation states, Camunda runs BPMN compensation handlers, Axon keeps saga state in a saga store. The lab retries every 0.5 s without limit and runs the three services\' tables in one Postgres.',
+        "The orchestrator logs each step before and after calling stock and payment; a refused step is undone newest first (refund, release) and the order cancelled, as order 2's declined card shows with no fault. Failed compensations are retried from the log, and a crashed orchestrator resumes from it; with the switch off a retried charge gets a new key and charges twice. Temporal, Step Functions, Camunda and Axon keep this log for you; the lab retries every 0.5 s without limit.",
     },
     {
       id: 'no-retry-compensation',
       label: 'Compensation tried once',
       worstAnomaly: 'half-done',
       summary:
-        'The same saga, but a compensation that fails (the stock or payment service briefly down, or its answer lost) is not retried: the orchestrator logs that it gave up and leaves the saga to an operator. Declined order 2\'s item stays reserved (or a card stays charged) for an order neither confirmed nor cancelled: a half-done saga, lasting until someone repairs it by hand. This is what a retry limit does when nothing watches it: Step Functions fails the execution once a compensation state\'s retries are spent and no Catch handles it, and Camunda raises an incident when a job runs out of retries (3 by default) and waits for an operator. The lab gives up after a single failure to make the window easy to hit.',
+        "A compensation that fails is given up, not retried: order 2's item stays reserved (or its card charged) for an order neither confirmed nor cancelled, a half-done saga until an operator repairs it. Step Functions fails the execution when a compensation's retries run out, and Camunda raises an incident after 3; the lab gives up after one failure.",
     },
   ],
   // The switch: whether a retried call keeps its step's idempotency key, so the participant can recognise it.

@@ -84,7 +84,7 @@ export const PATTERN_CASES: PatternCase[] = [
     query: 'variant=wal-message&faults=crash@connector.store-position:1',
     expect: ['duplicate-delivery', 'duplicate-effect'],
     absent: ['lost-event', 'phantom-event'],
-    evidence: 'OrderPlaced/p0@1',
+    evidence: 'outbox.event.Order/p0@1',
   },
   {
     // The relay publishes order 1 twice; the second copy stops at the inbox's primary key.

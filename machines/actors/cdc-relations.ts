@@ -20,7 +20,7 @@
  * second one in the same stretch would need the catalog's history, which only the server keeps).
  */
 import type { DatabaseOutcome, TracedDatabase } from '../kernel/traced-database';
-import type { CapturedTable, ColumnLayout } from './wal';
+import { capturedTables, type CapturedTable } from './wal';
 
 export interface RelationCheck {
   tables: CapturedTable[];
@@ -40,22 +40,9 @@ export async function checkRelations(db: TracedDatabase, captured: string[]): Pr
     [`{${captured.join(',')}}`],
   );
   if (!result.ok) return result;
-  const byTable = new Map<string, CapturedTable>();
   const changedAt: Record<string, number> = {};
-  for (const r of result.value.rows) {
-    const table = String(r.tbl);
-    const entry = byTable.get(table) ?? { table, relfilenode: Number(r.relfilenode), columns: [] };
-    entry.columns.push({
-      name: String(r.attname),
-      type: String(r.type),
-      len: Number(r.attlen),
-      align: String(r.attalign) as ColumnLayout['align'],
-      dropped: r.attisdropped === true,
-    });
-    byTable.set(table, entry);
-    changedAt[table] = Number(r.changed_tx);
-  }
-  return { ok: true, value: { tables: [...byTable.values()], changedAt } };
+  for (const r of result.value.rows) changedAt[String(r.tbl)] = Number(r.changed_tx);
+  return { ok: true, value: { tables: capturedTables(result.value.rows), changedAt } };
 }
 
 const namesOf = (t: CapturedTable) => t.columns.map((c) => `${c.name}:${c.type}:${c.dropped}`).join(',');

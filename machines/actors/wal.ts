@@ -169,6 +169,24 @@ export interface CapturedTable {
  * Looks up the files and layouts of the captured tables, and which decoder this run's WAL is read
  * with (see WAL_ORIGIN_TABLE); the values stay out of the trace.
  */
+/** Rows of pg_class joined with pg_attribute (tbl, relfilenode, attname, type, attlen, attalign, attisdropped), grouped by table in row order. */
+export function capturedTables(rows: Record<string, unknown>[]): CapturedTable[] {
+  const byTable = new Map<string, CapturedTable>();
+  for (const r of rows) {
+    const table = String(r.tbl);
+    const entry = byTable.get(table) ?? { table, relfilenode: Number(r.relfilenode), columns: [] };
+    entry.columns.push({
+      name: String(r.attname),
+      type: String(r.type),
+      len: Number(r.attlen),
+      align: String(r.attalign) as ColumnLayout['align'],
+      dropped: r.attisdropped === true,
+    });
+    byTable.set(table, entry);
+  }
+  return [...byTable.values()];
+}
+
 export async function describeTables(db: TracedDatabase, tables: string[]) {
   // A connector that streams only logical messages captures no table: it still needs the decoder.
   if (tables.length === 0) {
@@ -186,21 +204,9 @@ export async function describeTables(db: TracedDatabase, tables: string[]) {
     [`{${tables.join(',')}}`],
   );
   if (!result.ok) return result;
-  const byTable = new Map<string, CapturedTable>();
-  for (const r of result.value.rows) {
-    const table = String(r.tbl);
-    const entry = byTable.get(table) ?? { table, relfilenode: Number(r.relfilenode), columns: [] };
-    entry.columns.push({
-      name: String(r.attname),
-      type: String(r.type),
-      len: Number(r.attlen),
-      align: String(r.attalign) as ColumnLayout['align'],
-      dropped: r.attisdropped === true,
-    });
-    byTable.set(table, entry);
-  }
+  const captured = capturedTables(result.value.rows);
   const decoder: DecoderName = result.value.rows.some((r) => r.decoder === LOGICAL_PLUGIN) ? LOGICAL_PLUGIN : 'pg_walinspect';
-  return { ok: true as const, value: [...byTable.values()], decoder };
+  return { ok: true as const, value: captured, decoder };
 }
 
 // Tuple decoding lives in wal-tuple.ts; what other files import from here stays importable here.

@@ -21,6 +21,7 @@ import { groupConsumerProcess, type ConsumerContext } from '../../actors/consume
 import { firstOrder } from '../../actors/orders-concerned';
 import { prepareWalRun, showPos, slotInspection, WAL_ORIGIN_TABLE } from '../../actors/wal';
 import type { RowChange } from '../../actors/wal-decoder';
+import { rowChangeMessage } from '../cdc-table/pattern';
 import { cacheKey, insertStoryOrder } from './story';
 
 export const CDC_INVALIDATION = 'cdc-invalidation';
@@ -45,7 +46,6 @@ export async function prepareInvalidationRun(runner: SqlRunner, at: string): Pro
   await insertStoryOrder(runner, at);
 }
 
-const EVENT_TYPES = { u: 'OrderUpdated', d: 'OrderDeleted' } as const;
 
 /**
  * A committed change of an order as the invalidator's message, keyed by the row's id. Inserts are
@@ -53,19 +53,11 @@ const EVENT_TYPES = { u: 'OrderUpdated', d: 'OrderDeleted' } as const;
  * exist (the lab caches no misses), so there is no key to delete.
  */
 export function invalidationMessage(change: RowChange): OutgoingMessage | null {
-  if (change.table !== ORDERS || change.op === 'c' || change.op === 'm') return null;
-  const id = (change.after ?? change.before)?.id;
-  if (typeof id !== 'number') return null;
+  // cdc-table's row-change message, with only what the invalidator needs as its payload.
+  const message = change.op === 'c' ? null : rowChangeMessage(change);
+  if (!message) return null;
   const version = change.after?.version;
-  return {
-    topic: ORDER_CHANGES_TOPIC,
-    key: String(id),
-    eventId: `orders@${showPos(change.pos)}`,
-    eventType: EVENT_TYPES[change.op],
-    orderId: id,
-    op: change.op,
-    payload: JSON.stringify({ id, version: typeof version === 'number' ? version : null }),
-  };
+  return { ...message, payload: JSON.stringify({ id: message.orderId, version: typeof version === 'number' ? version : null }) };
 }
 
 /** The version the change committed, for captions; null when the change carried none (a DELETE). */

@@ -5,7 +5,7 @@
  * line and the page's worker all call these, so the three agree.
  */
 import type { LabStore } from '../kernel/component';
-import { EXPLORED_ORDER_SETS, explorePattern } from '../kernel/explore';
+import { EXPLORED_ORDER_SETS, explorePattern, type ExploreOptions } from '../kernel/explore';
 import type { PatternDefinition } from '../kernel/pattern';
 import { formatFault } from '../kernel/scenario';
 import type { RunResult } from '../kernel/types';
@@ -26,6 +26,8 @@ export interface CompareOptions {
   seed: number;
   housekeeping: Housekeeping;
   onProgress?: (done: number, total: number) => void;
+  /** Also handed every run's full result, after the comparison has read it (see ExploreOptions.onRun). */
+  onRun?: ExploreOptions['onRun'];
 }
 
 function verdictOf(result: RunResult): CaseVerdict {
@@ -43,6 +45,7 @@ export async function comparePattern(db: LabStore, pattern: PatternDefinition, o
     seed: options.seed,
     onProgress: options.onProgress,
     onRun: (result, run) => {
+      options.onRun?.(result, run);
       const fault = run.faults[0];
       if (!fault) return;
       if (!run.idempotentConsumer) {

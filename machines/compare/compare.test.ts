@@ -42,7 +42,8 @@ describe('comparing a pattern', () => {
   });
 
   it('is the same comparison from the same seed', async () => {
-    const pattern = PATTERNS['cache-delete'];
+    // Racing readers whose interleaving the seed draws, in a pattern quick to compare.
+    const pattern = PATTERNS['cache-set'];
     const first = await comparePattern(postgres.db, pattern, { seed: 3, housekeeping });
     const second = await comparePattern(postgres.db, pattern, { seed: 3, housekeeping });
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));

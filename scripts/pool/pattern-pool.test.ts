@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import type { LabDatabase } from '../../machines/actors/postgres';
 import { explorePattern } from '../../machines/kernel/explore';
 import { getPattern } from '../../machines/patterns/index';
 import { startLabPostgresInNode } from '../../machines/runtime/boot-image-node';
-import { runInPool } from './pattern-pool';
+import { readExplorationRecord } from '../../machines/testing/exploration-record';
+import { noObservations, observeRun } from '../../machines/testing/step-observations';
+import { compareInPool, runInPool } from './pattern-pool';
 
 let pg: PGlite;
 let db: LabDatabase;
@@ -22,6 +27,25 @@ describe('the pattern pool', () => {
     for (const [i, id] of ids.entries()) {
       const here = await explorePattern(db, getPattern(id)!, { seed: seeds[id] });
       expect(pooled[i]).toEqual(here);
+    }
+  });
+
+  it('leaves, as it compares, the very exploration and observations a test file would make', async () => {
+    const records = mkdtempSync(join(tmpdir(), 'lab-records-'));
+    process.env.LAB_EXPLORATION_RECORDS = records;
+    try {
+      expect(readExplorationRecord('naive-db-first', 1)).toBeNull();
+      await compareInPool(['naive-db-first'], 1, {});
+      const recorded = readExplorationRecord('naive-db-first', 1);
+      // Another seed's record is no record for this one.
+      expect(readExplorationRecord('naive-db-first', 2)).toBeNull();
+      const observed = noObservations();
+      const here = await explorePattern(db, getPattern('naive-db-first')!, { seed: 1, onRun: (result, run) => observeRun(observed, result, run) });
+      expect(recorded).toEqual({ explored: here, observed });
+      expect(observed.steps).toBeGreaterThan(here.runs.length);
+    } finally {
+      delete process.env.LAB_EXPLORATION_RECORDS;
+      rmSync(records, { recursive: true, force: true });
     }
   });
 

@@ -31,7 +31,7 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 
 /** Roughly how long each pattern takes, so the longest start first and the pool ends together. */
-const HEAVY_FIRST: readonly string[] = ['outbox-cdc', 'persistent-subscription', 'event-sourcing', 'two-phase-commit', 'outbox-polling', 'after-commit-listener', 'cdc-table'];
+const HEAVY_FIRST: readonly string[] = ['saga', 'outbox-cdc', 'cdc-table', 'outbox-polling', 'persistent-subscription', 'event-sourcing', 'two-phase-commit', 'after-commit-listener'];
 
 export interface PoolProgress {
   onProgress?: (pattern: PatternId, done: number, total: number) => void;

@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
-import { EARLY_MESSAGES_GLOBAL, EMBED_NAMESPACE, readHostCommand, type FigureCommand, type FigureMessage } from '../../machines/embed/protocol';
+import type { readHostCommand } from '../../machines/embed/host-commands';
+import { EARLY_MESSAGES_GLOBAL, EMBED_NAMESPACE, type FigureCommand, type FigureMessage } from '../../machines/embed/protocol';
 import type { AnomalyId } from '../../machines/kernel/vocabulary';
 
 interface EmbedBridgeOptions {
@@ -40,8 +41,12 @@ export function useEmbedBridge({ enabled, pattern, step, total, anomalies, outco
 
   useEffect(() => {
     if (!enabled) return;
-    const onMessage = (event: MessageEvent) => {
-      const command = readHostCommand(event.data);
+    // The validator is fetched now, not with the page: until it is here, messages wait in order.
+    let read: typeof readHostCommand | null = null;
+    let stopped = false;
+    const waiting: MessageEvent[] = [];
+    const obey = (event: MessageEvent) => {
+      const command = read!(event.data);
       if (command === null) return;
       if ('error' in command) postToHost({ source: EMBED_NAMESPACE, type: 'error', message: command.error }, event.source);
       else if (command.command === 'ping') {
@@ -50,13 +55,25 @@ export function useEmbedBridge({ enabled, pattern, step, total, anomalies, outco
       else if (held.current.length < MAX_HELD_COMMANDS) held.current.push(command);
       else postToHost({ source: EMBED_NAMESPACE, type: 'error', message: `not ready yet and already holding ${MAX_HELD_COMMANDS} commands; dropped this one` }, event.source);
     };
+    const onMessage = (event: MessageEvent) => {
+      if (read) obey(event);
+      else if (waiting.length < MAX_HELD_COMMANDS * 4) waiting.push(event);
+    };
     window.addEventListener('message', onMessage);
     // Messages that arrived before this listener (see EARLY_MESSAGES_SCRIPT), in their order.
     const early = (window as unknown as Record<string, { events: MessageEvent[]; stop: () => void } | undefined>)[EARLY_MESSAGES_GLOBAL];
     if (early) {
       early.stop();
-      for (const event of early.events.splice(0)) onMessage(event);
+      waiting.push(...early.events.splice(0));
     }
+    void import('../../machines/embed/host-commands').then(
+      (reader) => {
+        if (stopped) return;
+        read = reader.readHostCommand;
+        for (const event of waiting.splice(0)) obey(event);
+      },
+      () => postToHost({ source: EMBED_NAMESPACE, type: 'error', message: 'could not load the command reader; reload the page to drive this figure' }),
+    );
     let lastHeight = 0;
     // The content's own height: the document's scrollHeight never drops below the iframe's
     // height (nor does the body, which is min-h-screen), so a figure could grow but never shrink.
@@ -69,6 +86,7 @@ export function useEmbedBridge({ enabled, pattern, step, total, anomalies, outco
     });
     observer.observe(content);
     return () => {
+      stopped = true;
       window.removeEventListener('message', onMessage);
       observer.disconnect();
     };

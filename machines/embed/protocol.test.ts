@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HOST_COMMANDS, readHostCommand } from './protocol';
+import { readHostCommand } from './host-commands';
+import { HOST_COMMANDS } from './protocol';
 
 describe('embed host commands', () => {
   it('accepts the documented commands', () => {

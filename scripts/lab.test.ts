@@ -1,7 +1,9 @@
 /**
  * The command line as a user meets it: a real process, real PGlite, exit codes and streams.
- * Each spawn that runs a scenario boots Postgres (seconds), so assertions are grouped per spawn;
- * argument errors are caught before Postgres starts, so those spawns are cheap and run in parallel.
+ * Each spawn that runs a scenario boots Postgres (seconds), so assertions are grouped per spawn.
+ * Argument errors are caught before Postgres starts: most are checked by calling the CLI's `main`
+ * in this process (a spawn each would spend a second starting Node for milliseconds of work), and
+ * a few through a real process, to show a real exit code and streams.
  */
 import { describe, expect, it } from 'vitest';
 import type { CompareData } from '../machines/compare/types';
@@ -9,7 +11,7 @@ import type { ExploredPattern } from '../machines/kernel/explore';
 import type { RunResult } from '../machines/kernel/types';
 import { ANOMALY_IDS, PATTERN_IDS } from '../machines/kernel/vocabulary';
 import { findPattern } from '../machines/patterns/catalog';
-import { spawnLab, spawnNode, type Exit } from './cli/spawn-lab';
+import { labInProcess, spawnLab, spawnNode, type Exit } from './cli/spawn-lab';
 
 const lab = (...args: string[]) => spawnLab(args);
 
@@ -20,16 +22,25 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 const SEED_RULE = /--seed must be a whole number written in decimal digits, from 0 to 2147483647, like 42; got /;
 
-/** Spawns every case at once; each must exit 2 with nothing on stdout and one line on stderr matching its message. */
+function expectUsageError(args: string[], exit: Exit, message: RegExp): void {
+  expect({ args, code: exit.code, stdout: exit.stdout }).toEqual({ args, code: 2, stdout: '' });
+  expect(exit.stderr.trim().split('\n'), `one line for ${JSON.stringify(args)}`).toHaveLength(1);
+  expect(exit.stderr).toMatch(message);
+  expect(exit.stderr).toMatch(/--help/);
+}
+
+/**
+ * Every case through the CLI's `main` in this process, and the first also as a real process;
+ * each must exit 2 with nothing on stdout and one line on stderr matching its message.
+ */
 async function expectUsageErrors(cases: [string[], RegExp][]): Promise<Exit[]> {
-  const exits = await Promise.all(cases.map(([args]) => lab(...args)));
-  exits.forEach((exit, i) => {
-    const [args, message] = cases[i]!;
-    expect({ args, code: exit.code, stdout: exit.stdout }).toEqual({ args, code: 2, stdout: '' });
-    expect(exit.stderr.trim().split('\n'), `one line for ${JSON.stringify(args)}`).toHaveLength(1);
-    expect(exit.stderr).toMatch(message);
-    expect(exit.stderr).toMatch(/--help/);
-  });
+  const exits: Exit[] = [];
+  for (const [args] of cases) exits.push(await labInProcess(args));
+  const [firstArgs, firstMessage] = cases[0]!;
+  const spawned = await lab(...firstArgs);
+  expectUsageError(firstArgs, spawned, firstMessage);
+  expect(spawned.stderr).toBe(exits[0]!.stderr);
+  exits.forEach((exit, i) => expectUsageError(cases[i]![0], exit, cases[i]![1]));
   return exits;
 }
 

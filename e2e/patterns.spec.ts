@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openLab } from './helpers';
+import { expect } from '@playwright/test';
+import { openLab, warmLabTest as test } from './helpers';
 import { PATTERN_CASES } from './pattern-cases';
 
 for (const c of PATTERN_CASES) {

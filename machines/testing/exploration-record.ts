@@ -3,8 +3,8 @@
  * explores every pattern (seed 1, every single fault, idempotency off and on), and each pattern's
  * test file needs exactly that exploration again. So whoever explores first leaves a record in
  * `.cache/explorations/<pattern>.json`: the runs, and what the tests observe of their steps. The
- * record carries a hash of everything an exploration depends on (the simulation's sources, the
- * content, the lockfile); a record with any other hash is ignored and the tests explore afresh.
+ * record carries a hash of everything an exploration depends on (the simulation's sources and
+ * the lockfile); a record with any other hash is ignored and the tests explore afresh.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -44,12 +44,19 @@ function filesUnder(dir: string): string[] {
 
 let inputs: string | undefined;
 
-/** Everything an exploration's runs and observations could depend on; tests excluded. */
+/**
+ * Everything an exploration's runs and observations depend on (tests excluded): the simulation
+ * (kernel, actors, patterns, the Postgres it starts), what observes its steps, and the lockfile
+ * (PGlite, XState). Nothing in these imports the browser, embed, lesson or comparison code.
+ */
+const SIMULATION_FOLDERS = ['kernel', 'actors', 'patterns', 'runtime'];
+const OBSERVERS = ['exploration-record.ts', 'step-observations.ts', 'statechart-states.ts'];
+
 export function explorationInputsHash(): string {
   if (inputs) return inputs;
   const files = [
-    ...filesUnder(join(ROOT, 'machines')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
-    ...filesUnder(join(ROOT, 'content')),
+    ...SIMULATION_FOLDERS.flatMap((folder) => filesUnder(join(ROOT, 'machines', folder))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
+    ...OBSERVERS.map((file) => join(ROOT, 'machines', 'testing', file)),
     join(ROOT, 'package-lock.json'),
   ].sort();
   const hash = createHash('sha256');

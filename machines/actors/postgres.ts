@@ -6,7 +6,7 @@
  * recreated only when a different pattern needs different tables.
  */
 import type { SqlRunner } from '../kernel/traced-database';
-import { preparedHere } from '../kernel/prepared-here';
+import { PREPARED_HERE_SQL, preparedHere } from '../kernel/prepared-here';
 import { normaliseRow } from '../kernel/traced-database';
 import type { TableSnapshot } from '../kernel/types';
 
@@ -57,12 +57,12 @@ export class LabDatabase {
 
   /** Empties every table of the layout, creating the layout first if it is not the current one. */
   async reset(schema: string[], tables: string[]): Promise<void> {
-    await this.#rollBackLeftoverPreparedTransactions();
     const layout = schema.join(';\n');
     if (layout === this.#layout && this.#owned?.tables.join() === tables.join()) {
       await this.#truncateWritten(this.#owned);
       return;
     }
+    await this.#rollBackLeftoverPreparedTransactions(await preparedHere(this.runner));
     const drops = SCHEMAS.map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE`);
     const creates = SCHEMAS.map((s) => `CREATE SCHEMA ${s}`);
     await this.runner.exec([...drops, ...creates, ...schema].join(';\n'));
@@ -77,11 +77,14 @@ export class LabDatabase {
    * run drew from are restarted. What the next run finds is the same as after truncating all.
    */
   async #truncateWritten(owned: { tables: string[]; sequences: { name: string; table: string }[] }): Promise<void> {
+    // One round trip asks everything: leftover prepared transactions, pages on disk, drawn sequences.
     const probes = [
+      `ARRAY(${PREPARED_HERE_SQL}) AS prepared`,
       ...owned.tables.map((t, i) => `pg_relation_size('${t}') > 0 AS t${i}`),
       ...owned.sequences.map((s, i) => `pg_sequence_last_value('${s.name}') IS NOT NULL AS s${i}`),
     ];
-    const [row] = (await this.runner.query<Record<string, boolean>>(`SELECT ${probes.join(', ')}`)).rows;
+    const [row] = (await this.runner.query<Record<string, boolean> & { prepared: string[] }>(`SELECT ${probes.join(', ')}`)).rows;
+    await this.#rollBackLeftoverPreparedTransactions(row!.prepared);
     const written = owned.tables.filter((_, i) => row![`t${i}`]);
     const drawn = owned.sequences.filter((s, i) => row![`s${i}`] && !written.includes(s.table));
     const statements = [
@@ -112,8 +115,8 @@ export class LabDatabase {
    * database. So every leftover is rolled back first — this database's only: on a real server
    * `pg_prepared_xacts` lists the whole cluster's, and another database's cannot be rolled back here.
    */
-  async #rollBackLeftoverPreparedTransactions(): Promise<void> {
-    for (const gid of await preparedHere(this.runner)) await this.runner.exec(`ROLLBACK PREPARED '${gid.replace(/'/g, "''")}'`);
+  async #rollBackLeftoverPreparedTransactions(prepared: readonly string[]): Promise<void> {
+    for (const gid of prepared) await this.runner.exec(`ROLLBACK PREPARED '${gid.replace(/'/g, "''")}'`);
   }
 
   /** Reads a whole table for the live views; `table` comes from the pattern catalogue, never from input. */

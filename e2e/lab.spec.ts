@@ -1,9 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { openLab, playToEnd } from './helpers';
+import { openLab, playToEnd, warmLabTest } from './helpers';
 
+// What a run shows and how it is driven, not how the lab boots: a warm shared worker (see helpers.ts).
 test.describe('the lab page', () => {
-  test('arming a fault on an arrow and playing on shows the lost event and its evidence', async ({ page }) => {
+  warmLabTest('arming a fault on an arrow and playing on shows the lost event and its evidence', async ({ page }) => {
     await openLab(page, '/patterns/naive-db-first/');
     const publish = page.locator('[data-testid^="arrow-"][data-state="upcoming"]', { hasText: 'publish OrderPlaced (order 1)' }).first();
     await publish.click();
@@ -18,7 +19,7 @@ test.describe('the lab page', () => {
     await expect(page.getByTestId('anomaly-phantom-event')).toHaveCount(0);
   });
 
-  test('a copied link reproduces the run: relay crash, idempotent consumer', async ({ page }) => {
+  warmLabTest('a copied link reproduces the run: relay crash, idempotent consumer', async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/?faults=crash@relay.mark:1&idem=on&step=40');
     await expect(page.getByTestId('outcome-panel')).toBeVisible();
     await expect(page.getByTestId('anomaly-duplicate-delivery')).toBeVisible();
@@ -26,14 +27,14 @@ test.describe('the lab page', () => {
     await expect(page).toHaveURL(/idem=on/);
   });
 
-  test("links to its own row of the comparison", async ({ page }) => {
+  warmLabTest("links to its own row of the comparison", async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/?variant=id-cursor');
     await page.getByTestId('compare-row-link').click();
     await expect(page).toHaveURL(/\/compare\/#row-outbox-polling--id-cursor$/);
     await expect(page.locator('#row-outbox-polling--id-cursor')).toBeInViewport();
   });
 
-  test('a bad link gets a clear message and the lab still works', async ({ page }) => {
+  warmLabTest('a bad link gets a clear message and the lab still works', async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/?seed=abc&faults=explode@relay.mark');
     const problems = page.getByTestId('url-problems');
     await expect(problems).toContainText('seed');
@@ -42,7 +43,7 @@ test.describe('the lab page', () => {
     await expect(page.getByTestId('narration')).toContainText('order 1');
   });
 
-  test('steps with the keyboard and narrates each step', async ({ page }) => {
+  warmLabTest('steps with the keyboard and narrates each step', async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/');
     await page.locator('body').press('ArrowRight');
     await expect(page.getByTestId('narration')).toContainText('places order 1');
@@ -53,7 +54,7 @@ test.describe('the lab page', () => {
     await expect(page).toHaveURL(/step=1/);
   });
 
-  test('the diagram is one Tab stop whose arrows the arrow keys walk through', async ({ page }) => {
+  warmLabTest('the diagram is one Tab stop whose arrows the arrow keys walk through', async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/');
     const tabbable = page.locator('[data-testid^="arrow-"][tabindex="0"]');
     await expect(tabbable).toHaveCount(1);
@@ -68,7 +69,7 @@ test.describe('the lab page', () => {
     await expect(page.getByTestId('fault-menu')).toBeVisible();
   });
 
-  test('has no serious accessibility violations', async ({ page }) => {
+  warmLabTest('has no serious accessibility violations', async ({ page }) => {
     await openLab(page, '/patterns/outbox-polling/?faults=crash@relay.mark:1&step=40');
     const results = await new AxeBuilder({ page }).analyze();
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openLab } from './helpers';
+import { expect } from '@playwright/test';
+import { openLab, warmLabTest as test } from './helpers';
 
 test.describe('an armed fault that does not strike', () => {
   test('its chip says why: the step there commits nothing for commit-unknown to strike', async ({ page }) => {

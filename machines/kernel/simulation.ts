@@ -22,6 +22,7 @@ import type { ArmedFault, RunResult, Scenario, StepRecord, TraceEntry, WorldSnap
 import type { FaultKind } from './vocabulary';
 import type { RunOptions } from './run-options';
 import { mayChangeTables } from './table-changes';
+import { handlesEvent } from './handled-events';
 import { currentMeta, listedFaultKinds, stateName, stepFacts, type LiveProcess } from './live-process';
 
 export const DEFAULT_MAX_STEPS = 400;
@@ -322,6 +323,7 @@ export class Simulation {
       emit({ from: to, to: from, kind: 'error', label: 'connection refused: process is down', ok: false });
       return false;
     }
+    if (!handlesEvent(target.spec.machine, event.type)) return true;
     const before = stateName(target.snapshot);
     target.snapshot = transition(target.spec.machine, target.snapshot, event)[0] as AnyMachineSnapshot;
     if (stateName(target.snapshot) !== before) {
@@ -334,7 +336,7 @@ export class Simulation {
   /** An event every running process may react to (the broker's long-poll wake-up). */
   #broadcast(event: KernelEvent): void {
     for (const process of this.#processes) {
-      if (process.snapshot.value === CRASHED_STATE) continue;
+      if (process.snapshot.value === CRASHED_STATE || !handlesEvent(process.spec.machine, event.type)) continue;
       const before = stateName(process.snapshot);
       process.snapshot = transition(process.spec.machine, process.snapshot, event)[0] as AnyMachineSnapshot;
       if (stateName(process.snapshot) !== before) {

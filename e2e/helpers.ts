@@ -24,7 +24,7 @@ export async function playToEnd(page: Page): Promise<void> {
 export const warmLabTest = base.extend<object, { warmContext: BrowserContext }>({
   warmContext: [
     async ({ browser }, use, workerInfo) => {
-      const context = await browser.newContext({ ...workerInfo.project.use, baseURL: workerInfo.project.use.baseURL });
+      const context = await browser.newContext(workerInfo.project.use);
       const keeper = await context.newPage();
       await openLab(keeper, '/patterns/naive-db-first/');
       await use(context);

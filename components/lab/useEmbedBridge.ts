@@ -45,6 +45,8 @@ export function useEmbedBridge({ enabled, pattern, step, total, anomalies, outco
     let read: typeof readHostCommand | null = null;
     let stopped = false;
     const waiting: MessageEvent[] = [];
+    const refuse = (event: MessageEvent) =>
+      postToHost({ source: EMBED_NAMESPACE, type: 'error', message: `not ready yet and already holding ${MAX_HELD_COMMANDS} commands; dropped this one` }, event.source);
     const obey = (event: MessageEvent) => {
       const command = read!(event.data);
       if (command === null) return;
@@ -53,11 +55,14 @@ export function useEmbedBridge({ enabled, pattern, step, total, anomalies, outco
         if (readyRef.current) postToHost({ source: EMBED_NAMESPACE, type: 'ready', pattern }, event.source);
       } else if (readyRef.current) commandRef.current(command);
       else if (held.current.length < MAX_HELD_COMMANDS) held.current.push(command);
-      else postToHost({ source: EMBED_NAMESPACE, type: 'error', message: `not ready yet and already holding ${MAX_HELD_COMMANDS} commands; dropped this one` }, event.source);
+      else refuse(event);
     };
     const onMessage = (event: MessageEvent) => {
       if (read) obey(event);
-      else if (waiting.length < MAX_HELD_COMMANDS * 4) waiting.push(event);
+      // Other tools' messages on the page are not ours to keep (the reader would ignore them too).
+      else if ((event.data as { source?: unknown } | null)?.source !== EMBED_NAMESPACE) return;
+      else if (waiting.length < MAX_HELD_COMMANDS) waiting.push(event);
+      else refuse(event);
     };
     window.addEventListener('message', onMessage);
     // Messages that arrived before this listener (see EARLY_MESSAGES_SCRIPT), in their order.

@@ -83,8 +83,8 @@ export class LabDatabase {
       ...owned.tables.map((t, i) => `pg_relation_size('${t}') > 0 AS t${i}`),
       ...owned.sequences.map((s, i) => `pg_sequence_last_value('${s.name}') IS NOT NULL AS s${i}`),
     ];
-    const [row] = (await this.runner.query<Record<string, boolean> & { prepared: string[] }>(`SELECT ${probes.join(', ')}`)).rows;
-    await this.#rollBackLeftoverPreparedTransactions(row!.prepared);
+    const [row] = (await this.runner.query<Record<string, unknown>>(`SELECT ${probes.join(', ')}`)).rows;
+    await this.#rollBackLeftoverPreparedTransactions(row!.prepared as string[]);
     const written = owned.tables.filter((_, i) => row![`t${i}`]);
     const drawn = owned.sequences.filter((s, i) => row![`s${i}`] && !written.includes(s.table));
     const statements = [

@@ -6,12 +6,12 @@
  * record carries a hash of everything an exploration depends on (the simulation's sources and
  * the lockfile); a record with any other hash is ignored and the tests explore afresh.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExploredPattern } from '../kernel/explore';
 import type { PatternId } from '../kernel/vocabulary';
+import { sourcesHash, sourcesUnder } from '../runtime/sources-hash';
 import type { StepObservations } from './step-observations';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,13 +35,6 @@ export interface ExplorationRecord {
   observed: StepObservations;
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 let inputs: string | undefined;
 
 /**
@@ -53,15 +46,11 @@ const SIMULATION_FOLDERS = ['kernel', 'actors', 'patterns', 'runtime'];
 const OBSERVERS = ['exploration-record.ts', 'step-observations.ts', 'statechart-states.ts'];
 
 export function explorationInputsHash(): string {
-  if (inputs) return inputs;
-  const files = [
-    ...SIMULATION_FOLDERS.flatMap((folder) => filesUnder(join(ROOT, 'machines', folder))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
+  inputs ??= sourcesHash(ROOT, [
+    ...SIMULATION_FOLDERS.flatMap((folder) => sourcesUnder(join(ROOT, 'machines', folder))),
     ...OBSERVERS.map((file) => join(ROOT, 'machines', 'testing', file)),
     join(ROOT, 'package-lock.json'),
-  ].sort();
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  inputs = hash.digest('hex');
+  ]);
   return inputs;
 }
 

@@ -6,9 +6,8 @@
  *
  *   tsx scripts/compare/generate.ts [--force]
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleCompare } from '../../machines/compare/build';
 import { compareCsv } from '../../machines/compare/csv';
@@ -17,6 +16,7 @@ import { PATTERN_IDS } from '../../machines/kernel/vocabulary';
 import { loadClaims, loadHousekeeping } from './content';
 import { compareInPool } from '../pool/pattern-pool';
 import { measureScaleInNode } from './scale';
+import { filesUnder, sourcesHash, sourcesUnder } from '../../machines/runtime/sources-hash';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const COMPARE_OUT = join(ROOT, 'public/generated/compare');
@@ -24,26 +24,16 @@ const STAMP = join(COMPARE_OUT, 'inputs.sha256');
 
 const COMPARED_FOLDERS = ['kernel', 'actors', 'patterns', 'compare', 'runtime'];
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 /** What the comparison depends on: the simulation (not its tests), the comparison's content, the lockfile. */
 function inputsHash(): string {
-  const files = [
+  return sourcesHash(ROOT, [
     // Only what a comparison runs: the browser workers, embeds and lessons do not change its numbers.
-    ...COMPARED_FOLDERS.flatMap((folder) => filesUnder(join(ROOT, 'machines', folder))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
+    ...COMPARED_FOLDERS.flatMap((folder) => sourcesUnder(join(ROOT, 'machines', folder))),
     ...filesUnder(join(ROOT, 'content/compare')),
     ...filesUnder(join(ROOT, 'scripts/compare')),
     ...filesUnder(join(ROOT, 'scripts/pool')),
     join(ROOT, 'package-lock.json'),
-  ].sort();
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  return hash.digest('hex');
+  ]);
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFault } from '../../kernel/scenario';
-import type { RunResult, TableSnapshot } from '../../kernel/types';
+import type { RunResult } from '../../kernel/types';
+import { cachedVersion, postgresVersion, readerAnswers } from '../../testing/cache-views';
 import { lab } from '../../testing/lab-driver';
 import { describeExplorationClaims } from '../../testing/explored-claims';
 import { faultsShowing, useExploration } from '../../testing/exploration';
@@ -13,29 +14,13 @@ const postgres = useLabPostgres();
 const exploration = useExploration(postgres, cacheDelete);
 const deleteLab = () => lab(postgres.db, 'cache-delete');
 
-function lastView(result: RunResult, name: string): TableSnapshot {
-  const last = result.snapshots!.at(-1)!;
-  return [...last.tables, ...(last.inspections ?? [])].find((t) => t.name === name)!;
-}
-
-/** The version the cache holds for order 1 at the end, or null when the key is absent. */
-function cachedVersion(result: RunResult): number | null {
-  const entry = lastView(result, 'cache').rows.find((r) => r.key === 'order:1');
-  return entry ? (JSON.parse(String(entry.value)) as { version: number }).version : null;
-}
-
-function postgresVersion(result: RunResult): number {
-  return Number(lastView(result, 'service.orders').rows.find((r) => r.id === 1)!.version);
-}
-
-const answers = (result: RunResult) => lastView(result, 'reader GETs').rows.map((r) => r.answer);
 
 describe('cache-delete', () => {
   it('without faults, each DEL turns the next read into a miss that reloads the new version', async () => {
     const result = await deleteLab().run({ captureSnapshots: true });
     expect(result.outcome.consistent).toBe(true);
     expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
-    expect(answers(result)).toEqual(['miss', 'miss', 'miss', 'hit: version 3']);
+    expect(readerAnswers(result)).toEqual(['miss', 'miss', 'miss', 'hit: version 3']);
     const dels = result.trace.filter((e) => e.kind === 'cache' && e.label === 'DEL order:1');
     expect(dels.map((e) => e.from)).toEqual(['service', 'service-2']);
     // Each DEL removed a key the reader had filled: Redis answers 1.
@@ -60,7 +45,7 @@ describe('cache-delete', () => {
     ]);
     expect(staleReads).toHaveLength(2);
     expect(stale.why).toMatch(/cache refuses the second writer's DEL of order 1/);
-    expect(answers(result).slice(-2)).toEqual(['hit: version 2', 'hit: version 2']);
+    expect(readerAnswers(result).slice(-2)).toEqual(['hit: version 2', 'hit: version 2']);
   });
 
   it('a crash between the commit and the DEL leaves the old version too', async () => {
@@ -83,7 +68,7 @@ describe('cache-delete', () => {
     expect(actorsOf('cache-delete')).toEqual(['service-2', 'service']);
     // While the first writer is frozen, the reader is served version 1 (a stale read an
     // end-of-run check cannot see); after the second DEL, reads reload from Postgres.
-    expect(answers(result)).toEqual(['miss', 'hit: version 1', 'miss', 'miss']);
+    expect(readerAnswers(result)).toEqual(['miss', 'hit: version 1', 'miss', 'miss']);
     expect([cachedVersion(result), postgresVersion(result)]).toEqual([3, 3]);
   });
 
@@ -163,7 +148,7 @@ describe('cache-delete, double-delete: delete, wait, delete again', () => {
     // The plain DELs came before the fill: the old version stays to the end.
     expect([cachedVersion(plain), postgresVersion(plain)]).toEqual([1, 3]);
     // The second DELs come after it: the last read misses and loads version 3.
-    expect(answers(result).at(-1)).toBe('miss');
+    expect(readerAnswers(result).at(-1)).toBe('miss');
     expect(cachedVersion(result)).not.toBe(1);
     // Narrowed, not closed: reads between the fill and the second DEL were served version 1.
     expect(result.outcome.anomalies.map((a) => a.id)).toEqual(['stale-cache']);

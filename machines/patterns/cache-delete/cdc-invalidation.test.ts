@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { explorePattern } from '../../kernel/explore';
 import { formatFault } from '../../kernel/scenario';
-import type { RunResult, TableSnapshot } from '../../kernel/types';
+import type { RunResult } from '../../kernel/types';
+import { cachedVersion, readerAnswers } from '../../testing/cache-views';
 import { lab } from '../../testing/lab-driver';
 import { useLabPostgres } from '../../testing/postgres';
 import { pattern as cacheDelete } from './pattern';
@@ -16,18 +17,6 @@ const postgres = useLabPostgres();
 const plain = () => lab(postgres.db, 'cache-delete');
 const fromTheLog = () => lab(postgres.db, 'cache-delete').variant('cdc-invalidation');
 
-function lastView(result: RunResult, name: string): TableSnapshot {
-  const last = result.snapshots!.at(-1)!;
-  return [...last.tables, ...(last.inspections ?? [])].find((t) => t.name === name)!;
-}
-
-/** The version the cache holds for order 1 at the end, or null when the key is absent. */
-function cachedVersion(result: RunResult): number | null {
-  const entry = lastView(result, 'cache').rows.find((r) => r.key === 'order:1');
-  return entry ? (JSON.parse(String(entry.value)) as { version: number }).version : null;
-}
-
-const answers = (result: RunResult) => lastView(result, 'reader GETs').rows.map((r) => r.answer);
 
 /** The checker's verdict that the key is still stale when the run ends: every read until the TTL gets the old value. */
 function staleForGood(result: RunResult): boolean {
@@ -59,7 +48,7 @@ describe('cache-delete, cdc-invalidation: the WAL deletes the key', () => {
     for (const lag of lags) expect(lag).toBeGreaterThan(100);
     expect(staleReadTimes(result)).toEqual([200, 400]);
     for (const [i, t] of staleReadTimes(result).entries()) expect(t > commits[i]!.t && t < dels[i]!.t).toBe(true);
-    expect(answers(result)).toEqual(['miss', 'hit: version 1', 'hit: version 1', 'miss']);
+    expect(readerAnswers(result)).toEqual(['miss', 'hit: version 1', 'hit: version 1', 'miss']);
     // Healed, not stuck: the last read reloads version 3 and the cache ends with it.
     expect(staleForGood(result)).toBe(false);
     expect(cachedVersion(result)).toBe(3);
@@ -74,7 +63,7 @@ describe('cache-delete, cdc-invalidation: the WAL deletes the key', () => {
     expect(result.steps.some((s) => s.struck)).toBe(true);
     expect(result.steps.map((s) => s.caption)).toContain('The invalidator deletes order 1: the log has version 3.');
     expect(staleForGood(result)).toBe(false);
-    expect(answers(result).at(-1)).toBe('miss');
+    expect(readerAnswers(result).at(-1)).toBe('miss');
     expect(cachedVersion(result)).toBe(3);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFault } from '../../kernel/scenario';
-import type { RunResult, TableSnapshot } from '../../kernel/types';
+import type { RunResult } from '../../kernel/types';
+import { cachedVersion, lastView, postgresVersion } from '../../testing/cache-views';
 import { lab } from '../../testing/lab-driver';
 import { describeExplorationClaims } from '../../testing/explored-claims';
 import { faultsShowing, useExploration } from '../../testing/exploration';
@@ -12,21 +13,6 @@ const postgres = useLabPostgres();
 // The one exploration of cache-set this test run makes; every test below that needs one reads it.
 const exploration = useExploration(postgres, cacheSet);
 const setLab = () => lab(postgres.db, 'cache-set');
-
-function lastView(result: RunResult, name: string): TableSnapshot {
-  const last = result.snapshots!.at(-1)!;
-  return [...last.tables, ...(last.inspections ?? [])].find((t) => t.name === name)!;
-}
-
-/** The version the cache holds for order 1 at the end, or null when the key is absent. */
-function cachedVersion(result: RunResult): number | null {
-  const entry = lastView(result, 'cache').rows.find((r) => r.key === 'order:1');
-  return entry ? (JSON.parse(String(entry.value)) as { version: number }).version : null;
-}
-
-function postgresVersion(result: RunResult): number {
-  return Number(lastView(result, 'service.orders').rows.find((r) => r.id === 1)!.version);
-}
 
 describe('cache-set', () => {
   it('without faults, every write is followed by its SET and the cache ends on the last version', async () => {

@@ -3,7 +3,8 @@
  * consumer groups with committed offsets. Its state lives in a statechart whose transitions are
  * pure, so the whole broker can be snapshotted, replayed and shown as it was after any step.
  */
-import { assign, setup, transition, initialTransition, type SnapshotFrom } from 'xstate';
+import { assign, setup, type SnapshotFrom } from 'xstate';
+import { initialSnapshot, nextSnapshot } from '../kernel/pure-transition';
 import { hashString } from '../kernel/rng';
 import type { TopicMessage, TopicSnapshot } from '../kernel/types';
 import { armedOneOf, type TraceSink } from '../kernel/traced-database';
@@ -140,13 +141,13 @@ export type BrokerSnapshot = SnapshotFrom<typeof brokerMachine>;
 export const MESSAGES_AVAILABLE = { type: 'MESSAGES_AVAILABLE' } as const;
 
 export class Broker {
-  #snapshot: BrokerSnapshot = initialTransition(brokerMachine)[0];
+  #snapshot = initialSnapshot(brokerMachine) as BrokerSnapshot;
 
   /** Called after every append, so consumers waiting on a long poll wake up. */
   constructor(private readonly onAppend: () => void = () => {}) {}
 
   #send(event: BrokerEvent): void {
-    this.#snapshot = transition(brokerMachine, this.#snapshot, event)[0];
+    this.#snapshot = nextSnapshot(brokerMachine, this.#snapshot, event) as BrokerSnapshot;
   }
 
   get context(): BrokerContext {

@@ -66,6 +66,7 @@ export class LabDatabase {
     const drops = SCHEMAS.map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE`);
     const creates = SCHEMAS.map((s) => `CREATE SCHEMA ${s}`);
     await this.runner.exec([...drops, ...creates, ...schema].join(';\n'));
+    await this.runner.forgetPrepared?.();
     this.#layout = layout;
     this.#owned = { tables, sequences: await this.#ownedSequences(tables) };
   }

@@ -90,6 +90,9 @@ const READ_START = `greatest(o.origin_lsn, least(o.origin_lsn + $1::numeric,
  */
 export async function readWal(db: TracedDatabase, label: string, fromPos: number, fromSlot = false) {
   const start = fromSlot ? READ_START : 'o.origin_lsn + $1::numeric';
+  // The range is worked out once, in a subquery kept apart (OFFSET 0), and both functions read
+  // it: written inline, the planner repeats the slot lookup for each use and takes twice as long
+  // to plan and run the statement, which a connector sends on every poll.
   const result = await db.statement<Record<string, unknown>>(
     label,
     `SELECT pg_wal_lsn_diff(r.start_lsn, o.origin_lsn)::int AS pos, pg_wal_lsn_diff(r.end_lsn, o.origin_lsn)::int AS end_pos,
@@ -103,11 +106,11 @@ export async function readWal(db: TracedDatabase, label: string, fromPos: number
        CASE WHEN r.resource_manager = 'Transaction' THEN (SELECT string_agg((x::bigint - o.origin_xid)::text, ' ')
          FROM regexp_split_to_table(trim(substring(r.description FROM 'subxacts:((?: [0-9]+)+)')), ' ') x) END AS subxacts,
        CASE WHEN r.record_type = 'RUNNING_XACTS' THEN substring(r.description FROM 'oldestRunningXid ([0-9]+)')::bigint - o.origin_xid END AS oldest_running
-     FROM service.wal_origin o
-     CROSS JOIN LATERAL pg_get_wal_records_info(${start}, pg_current_wal_lsn()) r
-     LEFT JOIN LATERAL pg_get_wal_block_info(${start}, pg_current_wal_lsn()) b
+     FROM (SELECT o.origin_lsn, o.origin_xid, ${start} AS from_lsn, pg_current_wal_lsn() AS to_lsn FROM service.wal_origin o OFFSET 0) o
+     CROSS JOIN LATERAL pg_get_wal_records_info(o.from_lsn, o.to_lsn) r
+     LEFT JOIN LATERAL pg_get_wal_block_info(o.from_lsn, o.to_lsn) b
        ON b.start_lsn = r.start_lsn AND b.block_id = 0
-     WHERE ${start} < pg_current_wal_lsn()
+     WHERE o.from_lsn < o.to_lsn
      ORDER BY r.start_lsn`,
     [fromPos],
   );

@@ -5,12 +5,12 @@
  * A copy that fails to boot is thrown away.
  */
 import { BOOT_IMAGE_URL } from '../runtime/boot-image';
-import { LAB_START_PARAMS, startLabPostgres } from '../runtime/pglite';
+import { LAB_INITDB_PARAMS, LAB_START_PARAMS, startLabPostgres } from '../runtime/pglite';
 import type { PGliteAssets } from './pglite-assets';
 
 const CACHE_NAME = 'dual-write-lab-postgres';
-// Bump when the PGlite version or the start parameters change: an old data directory must not load.
-const SNAPSHOT_KEY = `/boot-snapshot/pglite-0.5.16/${encodeURIComponent(LAB_START_PARAMS.join(' '))}`;
+// Bump when the PGlite version changes; the start and initdb parameters are in the key: an old data directory must not load.
+const SNAPSHOT_KEY = `/boot-snapshot/pglite-0.5.16/${encodeURIComponent([...LAB_START_PARAMS, ...LAB_INITDB_PARAMS].join(' '))}`;
 
 function cacheAvailable(): boolean {
   return typeof caches !== 'undefined';

@@ -5,7 +5,8 @@
  * pure `transition`. Ties in time are broken by the seeded RNG, and operation latencies carry a
  * seeded jitter, so a seed picks one interleaving and always the same one.
  */
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
+import { initialSnapshot, nextSnapshot } from './pure-transition';
 import { CRASH_EVENT, CRASHED_STATE, lowerFirst } from './process';
 import { checkOutcome } from './checker';
 import type { TruthAtStep } from './detectors/stale-cache';
@@ -75,7 +76,7 @@ export class Simulation {
     const labels = new Map(pattern.info.participants.map((p) => [p.id, p.label]));
     const specs = [pattern.client(scenario), ...pattern.processes(scenario)];
     this.#processes = specs.map((spec) => {
-      const snapshot = initialTransition(spec.machine, spec.input as never)[0] as AnyMachineSnapshot;
+      const snapshot = initialSnapshot(spec.machine, spec.input);
       const live: LiveProcess = { spec, label: labels.get(spec.id) ?? spec.id, snapshot, wakeAt: Infinity, settledAtStep: 0 };
       this.#scheduleNext(live, 0);
       return live;
@@ -243,7 +244,7 @@ export class Simulation {
       if (result.orders) orders = result.orders;
     }
 
-    process.snapshot = transition(process.spec.machine, process.snapshot, event)[0] as AnyMachineSnapshot;
+    process.snapshot = nextSnapshot(process.spec.machine, process.snapshot, event);
     process.settledAtStep = process.snapshot.hasTag('polled-empty') ? index : -1;
     this.#scheduleNext(process, now + latency);
     if (crash) this.#crashProcessMates(process, now + latency, emit);
@@ -310,7 +311,7 @@ export class Simulation {
       if (mate === crashed || mate.snapshot.value === CRASHED_STATE) continue;
       if (osProcess(mate) !== osProcess(crashed)) continue;
       emit({ from: mate.spec.id, to: mate.spec.id, kind: 'crash', label: `down with the ${lowerFirst(crashed.label)}: same process`, ok: false });
-      mate.snapshot = transition(mate.spec.machine, mate.snapshot, CRASH_EVENT)[0] as AnyMachineSnapshot;
+      mate.snapshot = nextSnapshot(mate.spec.machine, mate.snapshot, CRASH_EVENT);
       mate.settledAtStep = -1;
       this.#scheduleNext(mate, at);
     }
@@ -325,7 +326,7 @@ export class Simulation {
     }
     if (!handlesEvent(target.spec.machine, event.type)) return true;
     const before = stateName(target.snapshot);
-    target.snapshot = transition(target.spec.machine, target.snapshot, event)[0] as AnyMachineSnapshot;
+    target.snapshot = nextSnapshot(target.spec.machine, target.snapshot, event);
     if (stateName(target.snapshot) !== before) {
       target.settledAtStep = -1;
       this.#scheduleNext(target, arrivesAt);
@@ -338,7 +339,7 @@ export class Simulation {
     for (const process of this.#processes) {
       if (process.snapshot.value === CRASHED_STATE || !handlesEvent(process.spec.machine, event.type)) continue;
       const before = stateName(process.snapshot);
-      process.snapshot = transition(process.spec.machine, process.snapshot, event)[0] as AnyMachineSnapshot;
+      process.snapshot = nextSnapshot(process.spec.machine, process.snapshot, event);
       if (stateName(process.snapshot) !== before) {
         process.settledAtStep = -1;
         this.#scheduleNext(process, this.#completesAt);

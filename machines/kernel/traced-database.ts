@@ -19,6 +19,8 @@ export interface SqlRunner {
    * moment Postgres delivers a transaction's notifications.
    */
   onNotification?(listener: (channel: string, payload: string) => void): () => void;
+  /** Drops what the runner keeps about statements (prepared ones) once the tables were made anew. */
+  forgetPrepared?(): Promise<void>;
 }
 
 /** A notification Postgres delivered when a transaction committed (LISTEN / NOTIFY). */

@@ -10,7 +10,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { pg_walinspect } from '@electric-sql/pglite/contrib/pg_walinspect';
-import { LAB_START_PARAMS } from './pglite';
+import { LAB_INITDB_PARAMS, LAB_START_PARAMS } from './pglite';
 
 /** The installed PGlite; a test checks it against node_modules, since an image is tied to it. */
 export const PGLITE_VERSION = '0.5.16';
@@ -29,12 +29,12 @@ function fnv1a(text: string): string {
 }
 
 /**
- * The image's file name: it changes with PGlite, the start parameters and the recipe, so a
+ * The image's file name: it changes with PGlite, the start and initdb parameters and the recipe, so a
  * browser never loads an image an older build left in its HTTP cache. `.tgz`, not `.tar.gz`:
  * some static servers send any `.gz` with Content-Encoding: gzip, and the download's progress
  * would then count unpacked bytes against the packed length.
  */
-export const BOOT_IMAGE_FILE = `postgres-${PGLITE_VERSION}-${fnv1a(JSON.stringify([LAB_START_PARAMS, RECIPE_VERSION]))}.tgz`;
+export const BOOT_IMAGE_FILE = `postgres-${PGLITE_VERSION}-${fnv1a(JSON.stringify([LAB_START_PARAMS, RECIPE_VERSION, LAB_INITDB_PARAMS]))}.tgz`;
 
 /** Where the site serves it (public/generated/postgres/ in the repository). */
 export const BOOT_IMAGE_URL = `/generated/postgres/${BOOT_IMAGE_FILE}`;
@@ -43,6 +43,7 @@ export const BOOT_IMAGE_URL = `/generated/postgres/${BOOT_IMAGE_FILE}`;
 export async function makeBootImage(): Promise<Blob> {
   const pg = await PGlite.create({
     extensions: { pg_walinspect },
+    initDbStartParams: LAB_INITDB_PARAMS,
     // wal_recycle=off: a segment no longer needed is deleted, not renamed with initdb's WAL inside.
     startParams: [...PGlite.defaultStartParams, ...LAB_START_PARAMS, '-c', 'wal_recycle=off'],
   });

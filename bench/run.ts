@@ -61,10 +61,10 @@ async function main(): Promise<void> {
   }
 
   const rows: [string, string][] = [
-    ['PGlite boot (Node)', ms(node.bootMs)],
+    ['PGlite boot from the boot image (Node)', ms(node.bootMs)],
     [`long run: ${node.longRun.orders} orders, ${node.longRun.steps} steps${node.longRun.settled ? '' : ' (not settled!)'}`, ms(node.longRun.kernelMs)],
     ['  steps per second', node.longRun.stepsPerSecond.toFixed(0)],
-    [`  same ${node.longRun.statements} statements issued directly`, ms(node.longRun.rawSqlMs)],
+    [`  same ${node.longRun.statements} statements issued directly (exec)`, ms(node.longRun.rawSqlMs)],
     ['  kernel ÷ raw SQL', ratio(node.longRun.kernelOverRaw)],
     [`explore all (${node.explore.patterns.length} patterns, pool of ${node.explore.workers} as \`lab explore all\`): ${node.explore.runs} runs`, ms(node.explore.ms)],
     ['  per run', `${node.explore.msPerRun.toFixed(1)} ms`],

@@ -31,7 +31,8 @@ export function RerunInBrowser({ built }: { built: CompareData }) {
       <h2 className="text-lg font-semibold">Re-run in this browser</h2>
       <p className="mt-1 text-muted">
         The figures above were computed when the site was built, in Node on the same Postgres build. Re-running explores
-        again here, on a Postgres in this tab: every pattern takes a few minutes, one pattern seconds to a minute.
+        again here, on Postgres in this tab (one per processor core, up to four, side by side): every pattern takes a
+        minute or two, one pattern seconds.
       </p>
       <div className="mt-3 flex flex-wrap items-end gap-2">
         <label htmlFor={selectId} className="flex min-w-0 max-w-full flex-col text-sm">
@@ -58,14 +59,15 @@ export function RerunInBrowser({ built }: { built: CompareData }) {
       <div aria-live="polite" className="mt-3">
         {state.status === 'running' && <ProgressBar message={state.message} fraction={state.fraction} />}
         {state.status === 'done' && state.agreement.agree && (
-          <p className="font-medium text-ok" data-testid="rerun-agrees">
+          <p className="font-medium text-ok" data-testid="rerun-agrees" data-rerun-ms={state.elapsedMs}>
             <span aria-hidden="true">✓ </span>
             Agrees with the build: {state.agreement.rows} {state.agreement.rows === 1 ? 'row' : 'rows'}, every count, measure and
-            verdict identical (took {duration(state.elapsedMs)}, measured in this browser).
+            verdict identical (took {duration(state.elapsedMs)} in this browser, on {state.workers}{' '}
+            {state.workers === 1 ? 'Postgres' : 'Postgres instances side by side'}).
           </p>
         )}
         {state.status === 'done' && !state.agreement.agree && (
-          <div data-testid="rerun-disagrees">
+          <div data-testid="rerun-disagrees" data-rerun-ms={state.elapsedMs}>
             <p className="font-medium text-bad">
               <span aria-hidden="true">✗ </span>
               Differs from the build in {state.agreement.differences.length} places (took {duration(state.elapsedMs)}):

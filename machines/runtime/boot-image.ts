@@ -16,7 +16,7 @@ import { LAB_INITDB_PARAMS, LAB_START_PARAMS } from './pglite';
 export const PGLITE_VERSION = '0.5.16';
 
 /** Bump when `makeBootImage` changes what the image holds. */
-const RECIPE_VERSION = 1;
+const RECIPE_VERSION = 2;
 
 /** FNV-1a, 32 bit: a short stable tag, not a security measure. */
 function fnv1a(text: string): string {
@@ -57,8 +57,26 @@ export async function makeBootImage(): Promise<Blob> {
       await pg.query('SELECT pg_switch_wal()');
       await pg.exec('CHECKPOINT');
     }
+    // Then once more into a segment made now, zero-filled, rather than one initdb left behind.
+    await removeFutureSegments(pg);
+    await pg.query('SELECT pg_switch_wal()');
+    await pg.exec('CHECKPOINT');
+    await removeFutureSegments(pg);
     return await pg.dumpDataDir('gzip');
   } finally {
     await pg.close();
   }
+}
+
+/**
+ * The checkpoints leave segments made ready for WAL not yet written (initdb's old ones, renamed),
+ * full of old records that compress badly: with 1 MB segments, four of them doubled the image.
+ * Postgres makes a segment when it reaches one that is missing, so they can go.
+ */
+async function removeFutureSegments(pg: PGlite): Promise<void> {
+  const { rows } = await pg.query<{ dir: string; name: string }>(
+    `SELECT current_setting('data_directory') || '/pg_wal' AS dir, name FROM pg_ls_waldir()
+     WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_lsn())`,
+  );
+  for (const { dir, name } of rows) pg.Module.FS.unlink(`${dir}/${name}`);
 }

@@ -17,8 +17,15 @@ beforeAll(async () => {
 });
 afterAll(() => pg.close());
 
+interface Answer {
+  rows?: unknown[];
+  affectedRows?: number;
+  error?: string;
+  code?: string;
+}
+
 async function both(sql: string, params: unknown[] = []) {
-  const settle = (p: Promise<{ rows: unknown[]; affectedRows?: number }>) =>
+  const settle = (p: Promise<{ rows: unknown[]; affectedRows?: number }>): Promise<Answer> =>
     p.then(
       (r) => ({ rows: r.rows, affectedRows: r.affectedRows }),
       (e: { message: string; code?: string }) => ({ error: e.message, code: e.code }),

@@ -1,5 +1,5 @@
 /** Browser figures: cold boot of the lab page against a bare PGlite page, in headless Chromium. */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { serveStatic } from './static-server';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,7 +25,12 @@ export interface BrowserFigures {
   /** A page that only boots PGlite fresh (initdb), cold: the yardstick. */
   bare: PageBoot;
   labOverBare: number | null;
+  /** The /compare page re-running one pattern in this browser (its own figure, boot included). */
+  compareRerun: { pattern: string; ms: number | null; note?: string };
 }
+
+/** A pattern of middling size: a few seconds, long enough that the tab's boot does not dominate. */
+export const RERUN_PATTERN = 'durable-execution';
 
 // Both conditions are read inside the page and timed with its own clock, whose zero is navigation
 // start, so the figure does not include Playwright's round trips.
@@ -56,19 +61,30 @@ async function coldLoad(browser: Browser, url: string, ready: () => number | fal
   }
 }
 
-/** One visit to warm the profile (not counted), then a later visit in the same profile, timed. */
-async function repeatLoad(browser: Browser, url: string, ready: () => number | false): Promise<number | null> {
-  const context = await browser.newContext();
-  try {
-    const first = await context.newPage();
-    if ((await timedLoad(first, url, ready)) === null) return null;
-    // Let the first visit finish what it does after the run (keeping a copy of Postgres).
-    await first.waitForTimeout(1_000);
+/**
+ * A returning visitor: one visit warms a profile (not counted), then each timed visit opens the
+ * page again in that profile, with its HTTP cache and the copy of Postgres the first visit kept.
+ */
+function repeatLoads(browser: Browser): (url: string, ready: () => number | false) => Promise<number | null> {
+  let context: Promise<BrowserContext> | null = null;
+  const warm = async (url: string, ready: () => number | false) => {
+    const made = await browser.newContext();
+    const first = await made.newPage();
+    // Let the first visit finish what it does after the run (the rest of the run; a copy of
+    // Postgres kept in Cache Storage, when it had to run initdb).
+    if ((await timedLoad(first, url, ready)) !== null) await first.waitForTimeout(1_000);
     await first.close();
-    return await timedLoad(await context.newPage(), url, ready);
-  } finally {
-    await context.close();
-  }
+    return made;
+  };
+  return async (url, ready) => {
+    context ??= warm(url, ready);
+    const page = await (await context).newPage();
+    try {
+      return await timedLoad(page, url, ready);
+    } finally {
+      await page.close();
+    }
+  };
 }
 
 function median(values: number[]): number | null {
@@ -78,13 +94,14 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-type Load = typeof coldLoad;
+type Load = (url: string, ready: () => number | false) => Promise<number | null>;
 
-async function measure(browser: Browser, origin: string, path: string, ready: () => number | false, notReady: string, log: (line: string) => void, load: Load = coldLoad): Promise<PageBoot> {
+async function measure(browser: Browser, origin: string, path: string, ready: () => number | false, notReady: string, log: (line: string) => void, repeat = false): Promise<PageBoot> {
   const loadsMs: (number | null)[] = [];
-  const kind = load === repeatLoad ? 'repeat visit' : 'cold load';
+  const kind = repeat ? 'repeat visit' : 'cold load';
+  const load: Load = repeat ? repeatLoads(browser) : (url, isReady) => coldLoad(browser, url, isReady);
   for (let i = 0; i < LOADS; i++) {
-    const ms = await load(browser, origin + path, ready);
+    const ms = await load(origin + path, ready);
     loadsMs.push(ms);
     log(`${path} ${kind} ${i + 1}: ${ms === null ? notReady : `${ms} ms`}`);
     // A page that never gets ready will not on the next try either; don't spend another minute.
@@ -99,13 +116,36 @@ export async function browserFigures(outDir: string, log: (line: string) => void
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const lab = await measure(browser, server.origin, '/patterns/outbox-polling/', READY.lab, 'lab page not ready', log);
-    const labRepeat = await measure(browser, server.origin, '/patterns/outbox-polling/', READY.lab, 'lab page not ready on a repeat visit', log, repeatLoad);
+    const labRepeat = await measure(browser, server.origin, '/patterns/outbox-polling/', READY.lab, 'lab page not ready on a repeat visit', log, true);
     const embed = await measure(browser, server.origin, '/embed/outbox-polling/', READY.lab, 'embed not ready', log);
     const bare = await measure(browser, server.origin, '/bench/boot/', READY.bare, 'bare boot page not ready (is app/bench/boot in this build?)', log);
-    return { lab, labRepeat, embed, bare, labOverBare: over(lab, bare) };
+    const compareRerun = await rerunOnComparePage(browser, server.origin, log);
+    return { lab, labRepeat, embed, bare, labOverBare: over(lab, bare), compareRerun };
   } finally {
     await browser.close();
     await server.close();
+  }
+}
+
+/** Re-runs RERUN_PATTERN with the /compare page's own button and reads the time the page reports. */
+async function rerunOnComparePage(browser: Browser, origin: string, log: (line: string) => void): Promise<BrowserFigures['compareRerun']> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${origin}/compare/`);
+    await page.getByTestId('rerun-scope').selectOption(RERUN_PATTERN);
+    await page.getByTestId('rerun-start').click();
+    const verdict = page.locator('[data-testid="rerun-agrees"], [data-testid="rerun-disagrees"], [data-testid="rerun-failed"]').first();
+    await verdict.waitFor({ timeout: 300_000 });
+    const ms = Number(await verdict.getAttribute('data-rerun-ms'));
+    const agrees = (await verdict.getAttribute('data-testid')) === 'rerun-agrees';
+    log(`/compare/ re-run of ${RERUN_PATTERN} in the browser: ${Number.isFinite(ms) && ms > 0 ? `${ms} ms` : 'no time'}${agrees ? '' : ' (did not agree with the build!)'}`);
+    if (!agrees) return { pattern: RERUN_PATTERN, ms: null, note: `the re-run did not agree with the build: ${(await verdict.textContent())?.slice(0, 200)}` };
+    return { pattern: RERUN_PATTERN, ms };
+  } catch (error) {
+    return { pattern: RERUN_PATTERN, ms: null, note: `the re-run did not finish: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+  } finally {
+    await context.close();
   }
 }
 

@@ -1,5 +1,6 @@
 /** Node figures: PGlite boot, kernel steps per second against the same SQL issued directly, exploration time. */
-import { tablesOf } from '../machines/kernel/schema';
+import { LabDatabase } from '../machines/actors/postgres';
+import type { SqlRunner } from '../machines/kernel/traced-database';
 import { startLabPostgresInNode } from '../machines/runtime/boot-image-node';
 import { runScenario } from '../machines/kernel/explore';
 import type { Scenario } from '../machines/kernel/types';
@@ -13,7 +14,7 @@ export interface NodeFigures {
   bootMs: number;
   longRun: { pattern: string; orders: number; steps: number; statements: number; kernelMs: number; stepsPerSecond: number; rawSqlMs: number; kernelOverRaw: number; settled: boolean };
   /** `lab explore all` as the command runs it: a pool of workers, one per CPU. */
-  explore: { patterns: string[]; runs: number; ms: number; msPerRun: number; workers: number };
+  explore: { patterns: string[]; runs: number; ms: number; msPerRun: number; workers: number; msByPattern: Record<string, number> };
 
 }
 
@@ -26,6 +27,29 @@ function medianOf(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 const ORDER_SPACING_MS = 20;
+
+interface RecordedCall {
+  sql: string;
+  /** Present for `query`, absent for `exec`. */
+  params?: unknown[];
+}
+
+/** A runner that passes every call through and keeps a list of them. */
+function recordingRunner(inner: SqlRunner): { runner: SqlRunner; calls: RecordedCall[] } {
+  const calls: RecordedCall[] = [];
+  const runner: SqlRunner = {
+    query: (sql, params = []) => {
+      calls.push({ sql, params });
+      return inner.query(sql, params);
+    },
+    exec: (sql) => {
+      calls.push({ sql });
+      return inner.exec(sql);
+    },
+    ...(inner.onNotification ? { onNotification: (listener: Parameters<NonNullable<SqlRunner['onNotification']>>[0]) => inner.onNotification!(listener) } : {}),
+  };
+  return { runner, calls };
+}
 
 export async function nodeFigures(log: (line: string) => void): Promise<NodeFigures> {
   const bootStarted = performance.now();
@@ -46,33 +70,36 @@ export async function nodeFigures(log: (line: string) => void): Promise<NodeFigu
   };
   const options = { maxSteps: 100_000 };
   // The first run of a layout creates the schemas; warm up so both sides start from a truncate reset.
-  await runScenario(db, pattern, { ...scenario, orders: [0] }, options);
+  // Every call the kernel makes into Postgres is recorded on the way (reset, steps, checks).
+  const recorder = recordingRunner(db.runner);
+  const recorded = new LabDatabase(recorder.runner);
+  await runScenario(recorded, pattern, { ...scenario, orders: [0] }, options);
   // Each side is timed LONG_RUN_REPEATS times, alternating, and the medians compared: one run of
   // either is at the mercy of a GC pause or a neighbour on a shared machine (seen: 1.9× to 2.8×).
   const kernelTimes: number[] = [];
   const rawTimes: number[] = [];
   let result: Awaited<ReturnType<typeof runScenario>> | undefined;
+  let calls: RecordedCall[] = [];
   for (let i = 0; i < LONG_RUN_REPEATS; i++) {
+    recorder.calls.length = 0;
     const runStarted = performance.now();
-    result = await runScenario(db, pattern, scenario, options);
+    result = await runScenario(recorded, pattern, scenario, options);
     kernelTimes.push(performance.now() - runStarted);
-    const statements = result.trace.flatMap((entry) => entry.sql ?? []);
-    await db.reset(pattern.schema(scenario.variant), tablesOf(pattern.schema(scenario.variant), pattern.hiddenTables));
+    calls = [...recorder.calls];
+    // The same calls again, through the same runner, and nothing else: what the SQL alone costs.
+    // The run opens with its reset, so the replay starts from the state the run started from.
     const rawStarted = performance.now();
-    // exec: the quickest way PGlite has to send one literal statement (one simple-protocol call);
-    // the kernel sends its statements prepared (prepared-statements.ts), so `query` would flatter it.
-    for (const sql of statements) await pg.exec(sql);
+    for (const call of calls) await (call.params ? db.runner.query(call.sql, call.params) : db.runner.exec(call.sql));
     rawTimes.push(performance.now() - rawStarted);
   }
   const kernelMs = medianOf(kernelTimes);
   const rawSqlMs = medianOf(rawTimes);
   const last = result!;
-  const statements = last.trace.flatMap((entry) => entry.sql ?? []);
   const longRun = {
     pattern: pattern.info.id,
     orders: LONG_RUN_ORDERS,
     steps: last.steps.length,
-    statements: statements.length,
+    statements: calls.length,
     kernelMs,
     stepsPerSecond: last.steps.length / (kernelMs / 1000),
     rawSqlMs,
@@ -84,7 +111,8 @@ export async function nodeFigures(log: (line: string) => void): Promise<NodeFigu
   const runnable = PATTERN_IDS.filter((id) => PATTERNS[id]);
   const workers = availableParallelism();
   const poolStarted = performance.now();
-  const pooled = await runInPool('explore', runnable, () => DEFAULT_SEED, {}, workers);
+  const msByPattern: Record<string, number> = {};
+  const pooled = await runInPool('explore', runnable, () => DEFAULT_SEED, { onDone: (pattern, ms) => (msByPattern[pattern] = Math.round(ms)) }, workers);
   const exploreMs = performance.now() - poolStarted;
   const runs = pooled.reduce((sum, p) => sum + p.runs.length, 0);
   log(`explore all in a pool of ${workers}: ${runs} runs in ${exploreMs.toFixed(0)} ms`);
@@ -93,6 +121,6 @@ export async function nodeFigures(log: (line: string) => void): Promise<NodeFigu
   return {
     bootMs,
     longRun,
-    explore: { patterns: runnable, runs, ms: exploreMs, msPerRun: exploreMs / runs, workers },
+    explore: { patterns: runnable, runs, ms: exploreMs, msPerRun: exploreMs / runs, workers, msByPattern },
   };
 }

@@ -2,12 +2,13 @@
  * The benchmark: figures and ratios on this machine, never pass/fail (timings on a shared 2-core
  * box are too noisy to assert). `npm run bench`; results also land in bench/results/latest.json.
  *
- * The browser half compares the lab page's boot with a bare PGlite page, /bench/boot/, which only
- * a BENCH=1 build contains: so the bench builds the site that way first (`--no-build` reuses an
- * out/ that already has it), and removes the page from out/ afterwards, leaving out/ publishable.
+ * The browser half compares the lab page's boot with a bare PGlite page, /bench/boot/, which every
+ * build makes and then keeps out of out/ (bench-page.ts): the bench puts it back for as long as it
+ * measures. With no build to measure it builds first; `--rebuild` always does, `--no-build` never.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { removeBenchPage, restoreBenchPage } from './bench-page';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,32 +19,37 @@ import { nodeFigures, type NodeFigures } from './node';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}out`;
 const RESULTS = `${ROOT}bench/results/latest.json`;
-const BENCH_PAGE_DIR = `${OUT}/bench`;
+const BENCH_PAGE = `${OUT}/bench/boot/index.html`;
 
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 const ms = (value: number | null | undefined) => (value == null ? '—' : `${Math.round(value).toLocaleString('en')} ms`);
 const ratio = (value: number | null | undefined) => (value == null ? '—' : `${value.toFixed(2)}×`);
 const kb = (bytes: number) => `${(bytes / 1024).toLocaleString('en', { maximumFractionDigits: 0 })} KB`;
 
-/** `npm run build` with BENCH=1; its output goes to stderr so stdout stays the bench's table. */
-function buildWithBenchPage(): void {
-  console.error('Build (BENCH=1, with the /bench/boot/ page)');
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2], env: { ...process.env, BENCH: '1' } });
-  if (build.status !== 0) throw new Error(`the BENCH=1 build failed (exit ${build.status ?? build.signal})`);
+/** `npm run build`; its output goes to stderr so stdout stays the bench's table. */
+function build(): void {
+  console.error('Build (npm run build: the site, with the bench page kept aside)');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0) throw new Error(`the build failed (exit ${result.status ?? result.signal})`);
 }
 
 async function main(): Promise<void> {
   const started = new Date();
-  const built = !process.argv.includes('--no-build');
-  if (built) buildWithBenchPage();
+  // The last build's out/ and its bench page are used as they are: `npm run build && npm run
+  // bench` builds once. A bench with no such build (or --rebuild) builds first.
+  const rebuild = process.argv.includes('--rebuild');
+  if (rebuild || (!restoreBenchPage() && !process.argv.includes('--no-build'))) {
+    build();
+    restoreBenchPage();
+  }
   console.error('Node');
   const node = await nodeFigures(log);
 
   let browser: BrowserFigures | null = null;
   let bytes: ByteFigures | null = null;
   let browserSkipped: string | null = null;
-  if (!existsSync(`${OUT}/index.html`)) {
-    browserSkipped = 'out/ is missing: run npm run bench without --no-build, or BENCH=1 npm run build first';
+  if (!existsSync(`${OUT}/index.html`) || !existsSync(BENCH_PAGE)) {
+    browserSkipped = 'out/ or its bench page is missing: run npm run build first (or npm run bench without --no-build)';
     console.error(`Browser: skipped — ${browserSkipped}`);
   } else if (!existsSync('/usr/bin/chromium')) {
     browserSkipped = 'no Chromium at /usr/bin/chromium (apt-get install -y chromium)';
@@ -54,8 +60,8 @@ async function main(): Promise<void> {
     try {
       browser = await browserFigures(OUT, log);
     } finally {
-      // Readers never get the bench page: out/ is left as the public build would have it.
-      if (built) rmSync(BENCH_PAGE_DIR, { recursive: true, force: true });
+      // Readers never get the bench page: out/ is left as the build left it.
+      removeBenchPage();
     }
     bytes = await byteFigures(OUT);
   }
@@ -64,7 +70,7 @@ async function main(): Promise<void> {
     ['PGlite boot from the boot image (Node)', ms(node.bootMs)],
     [`long run: ${node.longRun.orders} orders, ${node.longRun.steps} steps${node.longRun.settled ? '' : ' (not settled!)'}`, ms(node.longRun.kernelMs)],
     ['  steps per second', node.longRun.stepsPerSecond.toFixed(0)],
-    [`  same ${node.longRun.statements} statements issued directly (exec)`, ms(node.longRun.rawSqlMs)],
+    [`  the same ${node.longRun.statements} calls into Postgres, replayed alone`, ms(node.longRun.rawSqlMs)],
     ['  kernel ÷ raw SQL', ratio(node.longRun.kernelOverRaw)],
     [`explore all (${node.explore.patterns.length} patterns, pool of ${node.explore.workers} as \`lab explore all\`): ${node.explore.runs} runs`, ms(node.explore.ms)],
     ['  per run', `${node.explore.msPerRun.toFixed(1)} ms`],
@@ -80,6 +86,13 @@ async function main(): Promise<void> {
       ['  lab cold ÷ bare fresh', ratio(browser.labOverBare)],
       ['  lab repeat ÷ bare fresh', ratio(over(browser.labRepeat, browser.bare))],
       ['  embed cold ÷ bare fresh', ratio(over(browser.embed, browser.bare))],
+    );
+    const rerun = browser.compareRerun;
+    const nodeMs = node.explore.msByPattern[rerun.pattern];
+    rows.push(
+      [`compare page, re-run of ${rerun.pattern} in the browser (boot included)`, rerun.ms == null ? (rerun.note ?? '—') : ms(rerun.ms)],
+      [`  the same pattern in the Node pool above`, nodeMs == null ? '—' : ms(nodeMs)],
+      ['  browser ÷ Node', ratio(rerun.ms != null && nodeMs ? rerun.ms / nodeMs : null)],
     );
   } else rows.push(['browser', `skipped: ${browserSkipped}`]);
   if (bytes) {

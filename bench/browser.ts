@@ -12,6 +12,8 @@ export interface PageBoot {
   /** Navigation start → ready, per cold load (ms); null when the page never became ready. */
   loadsMs: (number | null)[];
   medianMs: number | null;
+  /** Of that, Postgres' boot in the lab worker (its data-boot-ms), median; null on the bare page. */
+  workerBootMedianMs?: number | null;
   note?: string;
 }
 
@@ -45,10 +47,16 @@ const READY = {
   },
 };
 
+/** Boot times the lab pages reported, collected across loads (see PageBoot.workerBootMedianMs). */
+const workerBoots: number[] = [];
+
 async function timedLoad(page: Page, url: string, ready: () => number | false): Promise<number | null> {
   await page.goto(url, { waitUntil: 'commit' });
   const handle = await page.waitForFunction(ready, undefined, { timeout: READY_TIMEOUT_MS, polling: 50 }).catch(() => null);
-  return handle ? Math.round((await handle.jsonValue()) as number) : null;
+  if (!handle) return null;
+  const boot = Number(await page.locator('[data-testid="lab"]').first().getAttribute('data-boot-ms', { timeout: 1_000 }).catch(() => null));
+  if (Number.isFinite(boot) && boot > 0) workerBoots.push(boot);
+  return Math.round((await handle.jsonValue()) as number);
 }
 
 async function coldLoad(browser: Browser, url: string, ready: () => number | false): Promise<number | null> {
@@ -98,6 +106,7 @@ type Load = (url: string, ready: () => number | false) => Promise<number | null>
 
 async function measure(browser: Browser, origin: string, path: string, ready: () => number | false, notReady: string, log: (line: string) => void, repeat = false): Promise<PageBoot> {
   const loadsMs: (number | null)[] = [];
+  workerBoots.length = 0;
   const kind = repeat ? 'repeat visit' : 'cold load';
   const load: Load = repeat ? repeatLoads(browser) : (url, isReady) => coldLoad(browser, url, isReady);
   for (let i = 0; i < LOADS; i++) {
@@ -108,7 +117,14 @@ async function measure(browser: Browser, origin: string, path: string, ready: ()
     if (ms === null) break;
   }
   const done = loadsMs.filter((ms): ms is number => ms !== null);
-  return { path, loadsMs, medianMs: done.length === loadsMs.length ? median(done) : null, ...(done.length < loadsMs.length ? { note: notReady } : {}) };
+  const boots = repeat ? workerBoots.slice(-done.length) : [...workerBoots];
+  return {
+    path,
+    loadsMs,
+    medianMs: done.length === loadsMs.length ? median(done) : null,
+    ...(boots.length > 0 ? { workerBootMedianMs: median(boots) } : {}),
+    ...(done.length < loadsMs.length ? { note: notReady } : {}),
+  };
 }
 
 export async function browserFigures(outDir: string, log: (line: string) => void): Promise<BrowserFigures> {

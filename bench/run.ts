@@ -80,7 +80,9 @@ async function main(): Promise<void> {
     const boot = (page: BrowserFigures['lab']) => (page.medianMs == null ? (page.note ?? '—') : ms(page.medianMs));
     rows.push(
       [`lab page, cold → step playable, median of ${browser.lab.loadsMs.length}`, boot(browser.lab)],
+      ['  of which Postgres boot in the worker', ms(browser.lab.workerBootMedianMs)],
       [`lab page, repeat visit → step playable, median of ${browser.labRepeat.loadsMs.length}`, boot(browser.labRepeat)],
+      ['  of which Postgres boot in the worker', ms(browser.labRepeat.workerBootMedianMs)],
       [`embed, cold → step playable, median of ${browser.embed.loadsMs.length}`, boot(browser.embed)],
       [`bare fresh-PGlite page → ready, median of ${browser.bare.loadsMs.length}`, boot(browser.bare)],
       ['  lab cold ÷ bare fresh', ratio(browser.labOverBare)],

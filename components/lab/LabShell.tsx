@@ -164,8 +164,10 @@ export function LabShell({ patternId, embedded = false }: { patternId: string; e
       data-testid="lab"
       data-ready={complete && !run.running ? 'true' : 'false'}
       data-embedded={embedded ? 'true' : undefined}
-      // For tests and the bench: how many Postgres boots this page's worker made, and which one it is.
+      // For tests and the bench: how many Postgres boots this page's worker made, which one it is,
+      // and how long its boot took (in the worker, from its first message to Postgres ready).
       data-boots={boot.status === 'ready' ? boot.boots : undefined}
+      data-boot-ms={boot.status === 'ready' ? boot.bootMs : undefined}
       data-db-instance={boot.status === 'ready' ? boot.instance : undefined}
       data-shared-worker={boot.status === 'ready' ? String(boot.shared) : undefined}
     >

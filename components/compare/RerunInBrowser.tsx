@@ -62,8 +62,8 @@ export function RerunInBrowser({ built }: { built: CompareData }) {
           <p className="font-medium text-ok" data-testid="rerun-agrees" data-rerun-ms={state.elapsedMs}>
             <span aria-hidden="true">✓ </span>
             Agrees with the build: {state.agreement.rows} {state.agreement.rows === 1 ? 'row' : 'rows'}, every count, measure and
-            verdict identical (took {duration(state.elapsedMs)} in this browser, on {state.workers}{' '}
-            {state.workers === 1 ? 'Postgres' : 'Postgres instances side by side'}).
+            verdict identical (took {duration(state.elapsedMs)} in this browser, on{' '}
+            {state.workers === 1 ? 'one Postgres' : `${state.workers} Postgres instances side by side`}).
           </p>
         )}
         {state.status === 'done' && !state.agreement.agree && (

@@ -13,7 +13,7 @@ export interface PageBoot {
   loadsMs: (number | null)[];
   medianMs: number | null;
   /** Of that, Postgres' boot in the lab worker (its data-boot-ms), median; null on the bare page. */
-  workerBootMedianMs?: number | null;
+  workerBootMedianMs: number | null;
   note?: string;
 }
 
@@ -47,19 +47,21 @@ const READY = {
   },
 };
 
-/** Boot times the lab pages reported, collected across loads (see PageBoot.workerBootMedianMs). */
-const workerBoots: number[] = [];
+/** One load: navigation start → ready, and the worker's Postgres boot when the page reports one. */
+interface Timed {
+  ms: number;
+  workerBootMs: number | null;
+}
 
-async function timedLoad(page: Page, url: string, ready: () => number | false): Promise<number | null> {
+async function timedLoad(page: Page, url: string, ready: () => number | false): Promise<Timed | null> {
   await page.goto(url, { waitUntil: 'commit' });
   const handle = await page.waitForFunction(ready, undefined, { timeout: READY_TIMEOUT_MS, polling: 50 }).catch(() => null);
   if (!handle) return null;
   const boot = Number(await page.locator('[data-testid="lab"]').first().getAttribute('data-boot-ms', { timeout: 1_000 }).catch(() => null));
-  if (Number.isFinite(boot) && boot > 0) workerBoots.push(boot);
-  return Math.round((await handle.jsonValue()) as number);
+  return { ms: Math.round((await handle.jsonValue()) as number), workerBootMs: Number.isFinite(boot) && boot > 0 ? boot : null };
 }
 
-async function coldLoad(browser: Browser, url: string, ready: () => number | false): Promise<number | null> {
+async function coldLoad(browser: Browser, url: string, ready: () => number | false): Promise<Timed | null> {
   // A new context has an empty HTTP cache, so each load downloads and compiles the wasm again.
   const context = await browser.newContext();
   try {
@@ -73,7 +75,7 @@ async function coldLoad(browser: Browser, url: string, ready: () => number | fal
  * A returning visitor: one visit warms a profile (not counted), then each timed visit opens the
  * page again in that profile, with its HTTP cache and the copy of Postgres the first visit kept.
  */
-function repeatLoads(browser: Browser): (url: string, ready: () => number | false) => Promise<number | null> {
+function repeatLoads(browser: Browser): { load: Load; close: () => Promise<void> } {
   let context: Promise<BrowserContext> | null = null;
   const warm = async (url: string, ready: () => number | false) => {
     const made = await browser.newContext();
@@ -84,7 +86,7 @@ function repeatLoads(browser: Browser): (url: string, ready: () => number | fals
     await first.close();
     return made;
   };
-  return async (url, ready) => {
+  const load: Load = async (url, ready) => {
     context ??= warm(url, ready);
     const page = await (await context).newPage();
     try {
@@ -93,6 +95,7 @@ function repeatLoads(browser: Browser): (url: string, ready: () => number | fals
       await page.close();
     }
   };
+  return { load, close: async () => void (await (await context)?.close()) };
 }
 
 function median(values: number[]): number | null {
@@ -102,27 +105,29 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-type Load = (url: string, ready: () => number | false) => Promise<number | null>;
+type Load = (url: string, ready: () => number | false) => Promise<Timed | null>;
 
 async function measure(browser: Browser, origin: string, path: string, ready: () => number | false, notReady: string, log: (line: string) => void, repeat = false): Promise<PageBoot> {
   const loadsMs: (number | null)[] = [];
-  workerBoots.length = 0;
+  const boots: number[] = [];
   const kind = repeat ? 'repeat visit' : 'cold load';
-  const load: Load = repeat ? repeatLoads(browser) : (url, isReady) => coldLoad(browser, url, isReady);
+  const { load, close } = repeat ? repeatLoads(browser) : { load: ((url, isReady) => coldLoad(browser, url, isReady)) as Load, close: async () => {} };
   for (let i = 0; i < LOADS; i++) {
-    const ms = await load(origin + path, ready);
+    const timed = await load(origin + path, ready);
+    const ms = timed?.ms ?? null;
     loadsMs.push(ms);
+    if (timed?.workerBootMs != null) boots.push(timed.workerBootMs);
     log(`${path} ${kind} ${i + 1}: ${ms === null ? notReady : `${ms} ms`}`);
     // A page that never gets ready will not on the next try either; don't spend another minute.
     if (ms === null) break;
   }
+  await close();
   const done = loadsMs.filter((ms): ms is number => ms !== null);
-  const boots = repeat ? workerBoots.slice(-done.length) : [...workerBoots];
   return {
     path,
     loadsMs,
     medianMs: done.length === loadsMs.length ? median(done) : null,
-    ...(boots.length > 0 ? { workerBootMedianMs: median(boots) } : {}),
+    workerBootMedianMs: median(boots),
     ...(done.length < loadsMs.length ? { note: notReady } : {}),
   };
 }

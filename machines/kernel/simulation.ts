@@ -2,8 +2,8 @@
  * The scheduler. It holds one statechart snapshot per process participant and, step by step,
  * picks whoever is due next in virtual time, runs that participant's operation for real (SQL on
  * PGlite, calls on the broker), and feeds the answer back into its statechart through XState's
- * pure `transition`. Ties in time are broken by the seeded RNG, and operation latencies carry a
- * seeded jitter, so a seed picks one interleaving and always the same one.
+ * pure transition (pure-transition.ts). Ties in time are broken by the seeded RNG, and operation
+ * latencies carry a seeded jitter, so a seed picks one interleaving and always the same one.
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import { initialSnapshot, nextSnapshot } from './pure-transition';
